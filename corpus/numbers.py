@@ -63,7 +63,8 @@ _DIGIT_NUMBER = (
     r"(?<![\w.,:/])"
     # "COVID-19" and "F-35" are names; "20,000-30,000" is a range.
     r"(?<![^\W\d_]-)"
-    r"(?P<sign>[-\u2212](?=\d))?"
+    # A minus sign only where a word could start: "20%-30%" is a range.
+    r"(?P<sign>(?<![^\s(])[-\u2212](?=\d))?"
     r"(?P<digits>" + _DIGITS + r")"
     r"(?![.,:/]\d)"
     r"(?:(?P<suffix>" + _SUFFIX_ALT + r")(?![^\W_])"

@@ -1,0 +1,423 @@
+"""Figures: numbers with what they count, their currency or unit, and their qualifier.
+
+A figure is a stated quantity. Its span runs from the qualifier
+(``well over``, ``about``, ``between``) through the currency, the number or
+range, the scale and the unit or counted noun: ``well over 100,000
+soldiers``, ``$43.9 billion``, ``20,000 to 30,000 troops``, ``12%``,
+``more than 50 nations``, ``two years``, ``a 45-year-old``.
+
+Not figures: dates, years and clock times (unless asked for), identifiers
+(``Article 5``, ``Flight 370``), match scores (``2-1``), numbers in idioms
+(``50 shades of grey``, ``on the one hand``, ``one of the ideas``) and the
+bare word ``one``, which news uses as a pronoun far more than as a count —
+it is a figure only when a qualifier makes it one (``only one``, ``at least
+one``), in a compound (``a one-year ban``) or a ratio (``one in five``).
+Fractions in words (``half``, ``two-thirds``) are not read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.numbers import ATTACHED_UNITS, NumberMention, find_numbers
+
+NAME = "figures"
+VERSION = 1
+
+_CURRENCY_SYMBOLS = {
+    "$": "USD", "US$": "USD", "C$": "CAD", "A$": "AUD", "NZ$": "NZD", "HK$": "HKD",
+    "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR", "₽": "RUB", "₩": "KRW",
+}
+_CURRENCY_CODES = ("USD", "EUR", "GBP", "JPY", "CHF", "CNY", "INR", "CAD", "AUD", "RUB")
+_CURRENCY_WORDS = {
+    "dollar": "USD", "dollars": "USD", "us dollars": "USD", "euro": "EUR", "euros": "EUR",
+    "pound": "GBP", "pounds": "GBP", "pounds sterling": "GBP", "sterling": "GBP",
+    "yen": "JPY", "yuan": "CNY", "rupee": "INR", "rupees": "INR", "roubles": "RUB",
+    "rubles": "RUB", "francs": "CHF", "swiss francs": "CHF",
+}
+_SYMBOL_ALT = "|".join(re.escape(s) for s in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True))
+_CODE_ALT = "|".join(_CURRENCY_CODES)
+_CURRENCY_WORD_ALT = "|".join(re.escape(w) for w in sorted(_CURRENCY_WORDS, key=len, reverse=True))
+
+# The currency written before the number: "$", "US$", "€ ", "USD ".
+_CURRENCY_BEFORE = re.compile(r"(?:(?<![A-Za-z])(?P<symbol>" + _SYMBOL_ALT + r")|\b(?P<code>" + _CODE_ALT + r")[^\S\n])$")
+# What may stand right after the number: percent, currency, a measurement.
+_UNIT_AFTER = re.compile(
+    r"(?P<percent>[^\S\n]?%|[^\S\n]*per[^\S\n]?cent\b|[^\S\n]+percent\b)"
+    r"|[^\S\n]+(?P<points>percentage[^\S\n]+points?\b)"
+    r"|[^\S\n]+(?P<curword>(?:" + _CURRENCY_WORD_ALT + r"))\b"
+    r"|[^\S\n]+(?P<code>" + _CODE_ALT + r")\b"
+    r"|[^\S\n]?(?P<abbrev>" + "|".join(re.escape(u) for u in sorted(ATTACHED_UNITS, key=len, reverse=True)) + r")(?![^\W_])"
+    r"|(?P<compound>(?:-[A-Za-z]+)+)",
+    re.IGNORECASE,
+)
+# The gap between the two ends of a range: "20,000 to 30,000", "20-30", "$3bn-$4bn".
+_RANGE_GAP = re.compile(
+    r"(?:[^\S\n]*[-\u2013\u2014][^\S\n]*|[^\S\n]+to[^\S\n]+|[^\S\n]+and[^\S\n]+)(?:" + _SYMBOL_ALT + r")?$"
+)
+_QUALIFIERS = [
+    "well over", "well above", "well below", "well under", "just over", "just under",
+    "just above", "just below", "slightly more than", "slightly less than", "a little over",
+    "a little under", "far more than", "more than", "less than", "fewer than",
+    "no more than", "no fewer than", "no less than", "at least", "at most", "up to",
+    "as many as", "as much as", "as few as", "as little as", "close to", "upwards of",
+    "in excess of", "an estimated", "estimated", "nearly", "almost", "about", "around",
+    "roughly", "approximately", "some", "over", "under", "above", "below",
+]
+_QUALIFIER_BEFORE = re.compile(
+    r"(?<![\w-])(?P<q>" + "|".join(q.replace(" ", r"[^\S\n]+") for q in _QUALIFIERS) + r")[^\S\n]+$",
+    re.IGNORECASE,
+)
+_BETWEEN_BEFORE = re.compile(r"(?<![\w-])between[^\S\n]+$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"(?<![\w-])from[^\S\n]+(?:" + _SYMBOL_ALT + r")?$", re.IGNORECASE)
+# Words that make the lone "one" a count.
+_ONE_COUNTED = re.compile(r"(?<![\w-])(?:only|just|exactly|a\s+single)[^\S\n]+$", re.IGNORECASE)
+_RATIO_GAP = re.compile(r"^[^\S\n]+(?:in|out[^\S\n]+of)[^\S\n]+$", re.IGNORECASE)
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_MONTH_BEFORE = re.compile(r"\b(?:" + _MONTHS + r")\.?[^\S\n]+$")
+_MONTH_AFTER = re.compile(r"^[^\S\n]+(?:of[^\S\n]+)?(?:" + _MONTHS + r")\b")
+_TIME_AFTER = re.compile(r"^[^\S\n]*(?:[ap]\.m\.|[ap]m\b|o['’]clock\b|GMT\b|UTC\b|BST\b|CET\b)", re.IGNORECASE)
+_YEAR_PART_BEFORE = re.compile(r"\d{4}[-\u2013/]$")
+_IDENTIFIER_BEFORE = re.compile(
+    r"(?<![\w-])(?:article|section|resolution|chapter|clause|paragraph|page|flight|route|highway|room|gate"
+    r"|platform|phase|level|stage|round|number|no\.|model|series|version|grade|category|amendment"
+    r"|item|line|channel|district|ward|block|terminal|building|exit|track|brigade|division|regiment"
+    r"|battalion|squadron|bill|act|law|protocol|group|team|camp|sector|zone|lot|unit|row)[^\S\n]+#?$"
+    r"|#$",
+    re.IGNORECASE,
+)
+# A capitalised word right before a number with no unit names a thing
+# ("Resolution 2334", "Apollo 11") unless it is a month, a day or a sentence start.
+_CAPITALISED_BEFORE = re.compile(r"(?<![.!?]\s)(?<![\w\-\n])(?P<word>[A-Z][a-z]+)[^\S\n]+$")
+_NOT_NAMES = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday The Some About Around Nearly Almost Over"
+    " Under More Only Just At Of In On By For From And But With To Up Another All Those These Its"
+    " His Her Their Our".split()
+)
+
+_IDIOMS = re.compile(
+    r"\b(?:(?:50|fifty)\s+shades|seven\s+seas|cloud\s+nine|sixes\s+and\s+sevens|nine\s+times\s+out\s+of\s+ten"
+    r"|one\s+in\s+a\s+million|a\s+million\s+miles|a\s+hundred\s+(?:per\s?cent|percent)\s+(?:sure|certain|right)"
+    r"|(?:my|his|her|their|our|your)\s+two\s+cents|two\s+and\s+two\s+together|six\s+feet\s+under"
+    r"|at\s+the\s+eleventh|a\s+thousand\s+words|(?:a|one)\s+or\s+two|two\s+or\s+three\s+things"
+    r"|catch\W22|twenty[-\s]four[-\s]seven|a\s+dime\s+a\s+dozen|back\s+to\s+square\s+one"
+    r"|on\s+all\s+fours|high\s+five|high-five|ten\s+to\s+one|the\s+big\s+(?:two|three|four|five))\b",
+    re.IGNORECASE,
+)
+# Hyphen compounds that are idioms or fractions, not counts.
+_COMPOUND_NOT_UNIT = frozenset(
+    "off sided time way on to thirds third quarters quarter fold faced tier fifths fifth tenths tenth"
+    " halves all".split()
+)
+_COMPOUND_NO_UNIT = frozenset({"strong"})
+
+_FUNCTION_WORDS = frozenset(
+    """
+    a an the of in on at to for from by with without about into onto over under after before since until
+    during between among against per and or but nor so yet if than then that this these those there here
+    which who whom whose what when where why how as is are was were be been being am has have had do does
+    did will would shall should can could may might must not no yes it its it's he she they we you i me him
+    her them us our their his my your ago later earlier more less fewer most least each apiece every all
+    both either neither some any many much few several other another such only just also even still too
+    very again already almost nearly about around up down out off away back times percent cent per
+    thousand million billion trillion hundred dozen said says say told tells according while whereas
+    because although though unless whether perhaps always across towards afterwards besides thus news
+    """.split()
+)
+_IRREGULAR_PLURALS = {
+    "people": "person", "men": "man", "women": "woman", "children": "child", "feet": "foot",
+    "teeth": "tooth", "mice": "mouse", "geese": "goose", "police": "police", "staff": "staff",
+    "personnel": "personnel", "aircraft": "aircraft", "cattle": "cattle", "sheep": "sheep",
+    "fish": "fish", "deer": "deer", "livestock": "livestock", "crew": "crew", "data": "data",
+    "series": "series", "species": "species", "headquarters": "headquarters",
+}
+_WORD_AFTER = re.compile(r"[^\S\n]+([A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*)")
+_SCALE_AT_END = re.compile(r"(?:k|m|mn|mln|bn|b|bln|tn|trn|thousand|million|billion|trillion)$", re.IGNORECASE)
+_SCALE_FACTORS = {
+    "k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "million": 1e6, "bn": 1e9, "b": 1e9,
+    "bln": 1e9, "billion": 1e9, "tn": 1e12, "trn": 1e12, "trillion": 1e12,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A stated quantity; ``text == article[start:end]``.
+
+    ``value`` is the number for a single figure and ``None`` for a range,
+    whose ends are ``low`` and ``high`` (both ``None`` for a single figure).
+    ``unit`` is a currency code (``"USD"``), ``"%"``, ``"percentage point"``,
+    a measurement (``"km"``), the singular of the counted noun
+    (``"soldier"``), ``"date"`` or ``"time"`` for dates and clock times when
+    asked for, or ``None``. ``approx`` is the qualifier as written, lower
+    case (``"well over"``), or ``None`` when the figure is stated plainly.
+    """
+
+    start: int
+    end: int
+    value: float | None
+    low: float | None
+    high: float | None
+    unit: str | None
+    approx: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    end: int
+    unit: str | None
+    kind: str  # "percent", "currency", "measure", "compound", "noun" or "none"
+
+
+def singular(noun: str) -> str:
+    """The singular of an English noun, lower case (``"casualties"`` → ``"casualty"``)."""
+    word = noun.lower().replace("’", "'")
+    if word in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[word]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes", "zzes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 2:
+        return word[:-1]
+    return word
+
+
+def _looks_plural(word: str) -> bool:
+    lower = word.lower()
+    if lower in _IRREGULAR_PLURALS:
+        return True
+    return (
+        lower.endswith("s")
+        and not lower.endswith(("ss", "us", "is", "'s", "’s", "ous"))
+        and len(lower) > 2
+        and lower not in _FUNCTION_WORDS
+    )
+
+
+def _counted_noun(text: str, pos: int, singular_count: bool) -> _Unit:
+    """The counted noun after a number ending at ``pos``, adjectives included.
+
+    Up to three words are read, stopping at a function word or punctuation;
+    the noun is the last plural among them ("200 armed men", "27 member
+    states"), or for a count of one the first word ("only one hospital").
+    """
+    end, unit, cursor = pos, None, pos
+    for _ in range(3):
+        match = _WORD_AFTER.match(text, cursor)
+        if not match:
+            break
+        word = match.group(1)
+        lower = word.lower()
+        if lower in _FUNCTION_WORDS or lower.endswith("ly") or "-" in word:
+            break
+        if singular_count:
+            return _Unit(match.end(1), singular(word), "noun")
+        if _looks_plural(word):
+            end, unit = match.end(1), singular(word)
+        elif unit is not None:
+            break
+        cursor = match.end(1)
+    return _Unit(end, unit, "noun" if unit else "none")
+
+
+def _unit_after(text: str, pos: int, singular_count: bool) -> _Unit:
+    match = _UNIT_AFTER.match(text, pos)
+    if match:
+        if match.group("percent"):
+            return _Unit(match.end(), "%", "percent")
+        if match.group("points"):
+            return _Unit(match.end(), "percentage point", "percent")
+        if match.group("curword"):
+            return _Unit(match.end(), _CURRENCY_WORDS[re.sub(r"\s+", " ", match.group("curword").lower())], "currency")
+        if match.group("code"):
+            return _Unit(match.end(), match.group("code").upper(), "currency")
+        if match.group("abbrev"):
+            return _Unit(match.end(), match.group("abbrev").lower(), "measure")
+        parts = match.group("compound")[1:].split("-")
+        head = parts[0].lower()
+        if head in _COMPOUND_NOT_UNIT:
+            return _Unit(pos, None, "idiom")
+        if head in _COMPOUND_NO_UNIT:
+            return _Unit(match.end(), None, "compound")
+        return _Unit(match.end(), singular(head), "compound")
+    return _counted_noun(text, pos, singular_count)
+
+
+def _scale_of(mention: NumberMention) -> float:
+    match = _SCALE_AT_END.search(mention.text)
+    return _SCALE_FACTORS[match.group().lower()] if match else 1.0
+
+
+def _currency_before(text: str, start: int) -> tuple[int, str | None]:
+    match = _CURRENCY_BEFORE.search(text, max(0, start - 4), start)
+    if not match:
+        return start, None
+    symbol = match.group("symbol")
+    return match.start(), _CURRENCY_SYMBOLS[symbol] if symbol else match.group("code")
+
+
+def _is_date_or_time(text: str, mention: NumberMention, unit: _Unit, currency: str | None) -> str | None:
+    """``"date"`` or ``"time"`` when the bare number is part of one, else ``None``."""
+    if currency or unit.kind != "none":
+        return None
+    before = text[max(0, mention.start - 12) : mention.start]
+    after = text[mention.end : mention.end + 12]
+    if _TIME_AFTER.match(after):
+        return "time"
+    plain = mention.text.isdigit()
+    if _is_year(mention):
+        return "date"
+    if plain and len(mention.text) <= 2 and _YEAR_PART_BEFORE.search(before):
+        return "date"
+    if plain and 1 <= mention.value <= 31 and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
+        return "date"
+    return None
+
+
+def _is_identifier(text: str, start: int, unit: _Unit) -> bool:
+    if unit.kind != "none":
+        return False
+    before = text[max(0, start - 20) : start]
+    if _IDENTIFIER_BEFORE.search(before):
+        return True
+    name = _CAPITALISED_BEFORE.search(before)
+    if not name or name.group("word") in _NOT_NAMES or _MONTH_BEFORE.search(before):
+        return False
+    # The first word of a paragraph or sentence is capitalised anyway.
+    word_start = start - len(before) + name.start()
+    preceding = text[max(0, word_start - 3) : word_start].rstrip(" \t\"'“‘")
+    return bool(preceding) and preceding[-1] not in ".!?\n:"
+
+
+def _in_idiom(text: str, start: int, end: int) -> bool:
+    window_start = max(0, start - 25)
+    for match in _IDIOMS.finditer(text, window_start, min(len(text), end + 30)):
+        if (match.start() <= start and match.end() >= end - 1) or start <= match.start() < end:
+            return True
+    return False
+
+
+def _qualifier(text: str, start: int) -> tuple[int, str | None]:
+    match = _QUALIFIER_BEFORE.search(text, max(0, start - 24), start)
+    if not match:
+        return start, None
+    return match.start(), re.sub(r"\s+", " ", match.group("q").lower())
+
+
+def find_figures(text: str, *, include_dates: bool = False) -> list[Figure]:
+    """Every figure in ``text``, in text order (see the module docstring).
+
+    With ``include_dates`` years, days of the month and clock times are
+    returned too, with unit ``"date"`` or ``"time"``.
+    """
+    mentions = find_numbers(text)
+    figures: list[Figure] = []
+    i = 0
+    while i < len(mentions):
+        figure, used = _figure_at(text, mentions, i, include_dates)
+        if figure is not None:
+            figures.append(figure)
+        i += used
+    return figures
+
+
+def _figure_at(text: str, mentions: list[NumberMention], i: int, include_dates: bool) -> tuple[Figure | None, int]:
+    """The figure starting at mention ``i`` (or ``None``) and how many mentions it used."""
+    first = mentions[i]
+    start, currency = _currency_before(text, first.start)
+    nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+
+    ratio = _ratio(text, first, nxt)
+    if ratio is not None:
+        return ratio, 2
+    number_range = _range(text, first, nxt, start, currency)
+    if number_range is not None:
+        return number_range, 2
+    if nxt is not None and _is_score(text, first, nxt):
+        return None, 2
+
+    unit = _unit_after(text, first.end, singular_count=first.value == 1)
+    if unit.kind == "idiom" or _in_idiom(text, start, unit.end):
+        return None, 1
+    if currency is None and unit.kind == "currency":
+        currency = unit.unit
+    date_kind = _is_date_or_time(text, first, unit, currency)
+    if date_kind is not None:
+        if not include_dates:
+            return None, 1
+        return Figure(first.start, first.end, first.value, None, None, date_kind, None, first.text), 1
+    if _is_identifier(text, start, unit):
+        return None, 1
+
+    q_start, approx = _qualifier(text, start)
+    if first.text.lower() == "one" and unit.kind != "compound":
+        counted = approx is not None or _ONE_COUNTED.search(text, max(0, start - 12), start)
+        if not counted:
+            return None, 1
+        if not approx:
+            q_start = start
+    end = unit.end
+    return Figure(q_start, end, first.value, None, None, currency or unit.unit, approx, text[q_start:end]), 1
+
+
+def _ratio(text: str, first: NumberMention, nxt: NumberMention | None) -> Figure | None:
+    """"one in five", "three out of four": a share, as a percentage."""
+    if nxt is None or not _RATIO_GAP.match(text[first.end : nxt.start]) or nxt.value <= first.value:
+        return None
+    start, approx = _qualifier(text, first.start)
+    unit = _counted_noun(text, nxt.end, singular_count=False)
+    return Figure(start, unit.end, 100 * first.value / nxt.value, None, None, "%", approx, text[start : unit.end])
+
+
+def _is_score(text: str, first: NumberMention, nxt: NumberMention) -> bool:
+    """A match score or vote tally written "3-1": the second number is not larger."""
+    gap = text[first.end : nxt.start]
+    return gap in ("-", "\u2013") and nxt.value <= first.value and first.text.isdigit() and nxt.text.isdigit()
+
+
+def _range(
+    text: str, first: NumberMention, nxt: NumberMention | None, start: int, currency: str | None
+) -> Figure | None:
+    """"20,000 to 30,000 troops", "between 20 and 30", "$3-4bn": one figure with two ends."""
+    if nxt is None:
+        return None
+    # A unit after the first end ends the range there ("5 soldiers to 3"),
+    # except a percent sign repeated on both ends ("20%-30%").
+    first_unit = _UNIT_AFTER.match(text, first.end)
+    gap_start = first.end
+    if first_unit and first_unit.group("percent"):
+        gap_start = first_unit.end()
+    elif first_unit and first_unit.group("compound") is None:
+        return None
+    gap = text[gap_start : nxt.start]
+    if len(gap) > 8 or not _RANGE_GAP.match(gap):
+        return None
+    between = _BETWEEN_BEFORE.search(text, max(0, start - 10), start)
+    is_and = re.search(r"\band\b", gap, re.IGNORECASE) is not None
+    if is_and and not between or _FROM_BEFORE.search(text, max(0, start - 8), first.start):
+        return None
+    low, high = first.value, nxt.value
+    high_scale = _scale_of(nxt)
+    if _scale_of(first) == 1.0 and high_scale > 1.0 and low * high_scale <= high:
+        low *= high_scale
+    if not low < high:
+        return None
+    unit = _unit_after(text, nxt.end, singular_count=False)
+    if unit.kind == "idiom":
+        return None
+    if unit.kind == "none" and _is_year(first) and (_is_year(nxt) or len(nxt.text) <= 2 and nxt.text.isdigit()):
+        # "2019 to 2021" and "2019-20" are spans of years.
+        return None
+    unit_name = currency or _currency_before(text, nxt.start)[1] or unit.unit
+    q_start, approx = (between.start(), None) if between else _qualifier(text, start)
+    return Figure(q_start, unit.end, None, low, high, unit_name, approx, text[q_start : unit.end])
+
+
+def _is_year(mention: NumberMention) -> bool:
+    return mention.text.isdigit() and len(mention.text) == 4 and 1000 <= mention.value <= 2100
