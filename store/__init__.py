@@ -1,0 +1,39 @@
+"""The database: one SQLite file, opened through :class:`Store`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from store.articles import ArticleStore
+from store.db import StoreError, connect, default_db_path
+from store.labels import LabelStore
+from store.schema import migrate
+from store.spans import SpanConflict, SpanError, SpanStore
+
+__all__ = ["Store", "StoreError", "SpanConflict", "SpanError", "default_db_path"]
+
+
+class Store:
+    """An open claimdesk database: articles, spans and labels over one connection."""
+
+    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+        self.path = Path(path)
+        self.db = connect(self.path, create=create)
+        try:
+            migrate(self.db, str(self.path))
+        except BaseException:
+            self.db.close()
+            raise
+        self.articles = ArticleStore(self.db)
+        self.spans = SpanStore(self.db)
+        self.labels = LabelStore(self.db)
+
+    def close(self) -> None:
+        """Close the connection (every change is already committed)."""
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,53 @@
+"""What readers hand to the store: articles ready to keep, or reasons to reject."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ImportedSpan(BaseModel):
+    """An annotation that came with the article, in stored-text offsets."""
+
+    start: int
+    end: int
+    label: str
+    annotator: str | None = None
+    attrs: dict[str, Any] = Field(default_factory=dict)
+
+
+class ArticleRecord(BaseModel):
+    """One article, its text already normalised (see :mod:`corpus.normalise`)."""
+
+    source: str  # "file" or "file:line", for messages
+    id: str | None = None
+    title: str = ""
+    outlet: str = ""
+    url: str | None = None
+    published: str | None = None
+    text: str
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    spans: list[ImportedSpan] = Field(default_factory=list)
+    annotator: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        """Hex SHA-256 of the stored text, encoded as UTF-8."""
+        return text_hash(self.text)
+
+
+class Rejection(BaseModel):
+    """A record or file that could not be read, with where and why."""
+
+    source: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+
+def text_hash(text: str) -> str:
+    """Hex SHA-256 of ``text`` as UTF-8: the identity of an article's content."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

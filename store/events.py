@@ -1,0 +1,115 @@
+"""The append-only events table: every change, who made it, before and after.
+
+Undo, redo and the audit trail are built on it. Event ids are made by the
+client, so a write retried after a crash between commit and acknowledgement
+is recognised and not applied twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import uuid
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from store.models import Event, Span
+
+# Actions a person can undo; undo and redo themselves are recorded too.
+UNDOABLE = ("add", "update", "delete")
+
+
+def now() -> str:
+    """The current UTC time, ISO 8601 with milliseconds."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def new_id() -> str:
+    """A fresh client-made id for a span or an event."""
+    return uuid.uuid4().hex
+
+
+def os_user() -> str:
+    """The real operating-system user of this process (not ``$USER``, which anyone can set)."""
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return str(os.getuid())
+
+
+def _snapshot(span: Span | None) -> str | None:
+    return json.dumps(span.to_row(), ensure_ascii=False) if span else None
+
+
+def already_recorded(db: sqlite_utils.Database, event_id: str) -> bool:
+    """True when an event with this client id is already in the table."""
+    return db.execute("SELECT 1 FROM events WHERE id = ?", [event_id]).fetchone() is not None
+
+
+def record(
+    db: sqlite_utils.Database,
+    *,
+    annotator: str,
+    action: str,
+    article_id: str | None,
+    before: Span | None = None,
+    after: Span | None = None,
+    target: str | None = None,
+    event_id: str | None = None,
+) -> str:
+    """Append one event (inside the caller's write transaction); returns its id."""
+    event_id = event_id or new_id()
+    span = after or before
+    db.execute(
+        "INSERT INTO events (id, at, annotator, os_user, article_id, span_id, action, target, before, after)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [event_id, now(), annotator, os_user(), article_id, span.id if span else None, action, target,
+         _snapshot(before), _snapshot(after)],
+    )
+    return event_id
+
+
+def is_undone(db: sqlite_utils.Database, event_id: str) -> bool:
+    """An event is undone when the latest undo/redo aimed at it is an undo."""
+    row = db.execute("SELECT action FROM events WHERE target = ? ORDER BY seq DESC LIMIT 1", [event_id]).fetchone()
+    return bool(row) and row[0] == "undo"
+
+
+def _undoable(db: sqlite_utils.Database, annotator: str, article_id: str, newer_than: int, order: str):
+    return db.execute(
+        f"SELECT * FROM events WHERE annotator = ? AND article_id = ? AND seq > ?"
+        f" AND action IN {UNDOABLE!r} ORDER BY seq {order}",
+        [annotator, article_id, newer_than],
+    )
+
+
+def _rows(cursor) -> list[dict]:
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor]
+
+
+def undo_target(db: sqlite_utils.Database, annotator: str, article_id: str) -> Event | None:
+    """The annotator's latest change to the article that is not undone."""
+    for event in _rows(_undoable(db, annotator, article_id, 0, "DESC")):
+        if not is_undone(db, event["id"]):
+            return Event.from_row(event)
+    return None
+
+
+def redo_target(db: sqlite_utils.Database, annotator: str, article_id: str) -> Event | None:
+    """The earliest undone change newer than the latest change still in force.
+
+    A new change after an undo therefore empties the redo list, as in an editor.
+    """
+    in_force = undo_target(db, annotator, article_id)
+    for event in _rows(_undoable(db, annotator, article_id, in_force.seq if in_force else 0, "ASC")):
+        if is_undone(db, event["id"]):
+            return Event.from_row(event)
+    return None
+
+
+def history(db: sqlite_utils.Database, article_id: str) -> list[Event]:
+    """Every event of an article, oldest first: its audit trail."""
+    return [Event.from_row(r) for r in _rows(db.execute("SELECT * FROM events WHERE article_id = ? ORDER BY seq", [article_id]))]

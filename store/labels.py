@@ -1,0 +1,41 @@
+"""The label set, kept in the database so a whole team shares it."""
+
+from __future__ import annotations
+
+import re
+
+import sqlite_utils
+
+from store.db import StoreError, write
+from store.models import Label
+
+_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+class LabelStore:
+    """Read and extend the label set."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def all(self) -> list[Label]:
+        """Every label, in display order."""
+        return [Label(**r) for r in self.db.query("SELECT * FROM labels ORDER BY position, name")]
+
+    def add(self, name: str, key: str | None, colour: str) -> Label:
+        """Add a label; its key must be one character not used by another label."""
+        if not _NAME.match(name):
+            raise StoreError(f"label name {name!r}: use lower-case letters, digits, - or _ (up to 32)")
+        if key is not None and len(key) != 1:
+            raise StoreError(f"label key {key!r}: use a single character")
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            raise StoreError(f"label colour {colour!r}: use #rrggbb")
+        with write(self.db):
+            if self.db.execute("SELECT 1 FROM labels WHERE name = ?", [name]).fetchone():
+                raise StoreError(f"label {name!r} exists already")
+            if key and self.db.execute("SELECT name FROM labels WHERE key = ?", [key]).fetchone():
+                raise StoreError(f"key {key!r} is taken by another label")
+            position = self.db.execute("SELECT coalesce(max(position), -1) + 1 FROM labels").fetchone()[0]
+            label = Label(name=name, key=key, colour=colour, position=position)
+            self.db["labels"].insert(label.model_dump())
+        return label

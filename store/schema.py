@@ -1,0 +1,141 @@
+"""The schema, as numbered forward migrations recorded in ``PRAGMA user_version``.
+
+A migration is a function that takes the database from version ``n - 1`` to
+``n``; they run in order, each in its own write transaction, the first time a
+newer claimdesk opens an older file. A file written by a newer claimdesk is
+refused before anything is changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+from store.db import StoreError, write
+
+DEFAULT_LABELS = (
+    # name, key, colour, position
+    ("claim", "c", "#4f8fd8", 0),
+    ("quote", "q", "#c678dd", 1),
+    ("figure", "f", "#d19a66", 2),
+)
+
+
+def _run(db: sqlite_utils.Database, script: str) -> None:
+    """Run DDL statements one by one: ``executescript`` would commit the open
+    transaction first, breaking the migration's atomicity."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _v1_initial(db: sqlite_utils.Database) -> None:
+    _run(
+        db,
+        """
+        CREATE TABLE outlets (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+        );
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            outlet_id INTEGER NOT NULL REFERENCES outlets(id),
+            title TEXT NOT NULL,
+            url TEXT,
+            published TEXT,
+            hash TEXT NOT NULL,
+            length INTEGER NOT NULL,
+            metadata TEXT NOT NULL DEFAULT '{}',
+            source TEXT,
+            ingested_at TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX articles_hash ON articles(hash);
+        CREATE INDEX articles_outlet ON articles(outlet_id);
+        CREATE TABLE labels (
+            name TEXT PRIMARY KEY,
+            key TEXT UNIQUE,
+            colour TEXT NOT NULL,
+            position INTEGER NOT NULL
+        );
+        CREATE TABLE spans (
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            label TEXT NOT NULL REFERENCES labels(name),
+            text TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            origin TEXT NOT NULL CHECK (origin IN ('manual', 'suggested', 'imported')),
+            status TEXT NOT NULL CHECK (status IN ('accepted', 'pending', 'rejected')),
+            attrs TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            CHECK (0 <= start AND start < "end")
+        );
+        CREATE INDEX spans_article ON spans(article_id, start);
+        CREATE INDEX spans_annotator ON spans(annotator, article_id);
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            at TEXT NOT NULL,
+            annotator TEXT NOT NULL,
+            os_user TEXT NOT NULL,
+            article_id TEXT,
+            span_id TEXT,
+            action TEXT NOT NULL,
+            target TEXT,
+            before TEXT,
+            after TEXT
+        );
+        CREATE INDEX events_history ON events(annotator, article_id, seq);
+        CREATE INDEX events_target ON events(target, seq);
+        CREATE TABLE progress (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'done')),
+            cursor INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator)
+        );
+        CREATE INDEX progress_annotator ON progress(annotator, updated_at);
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+    )
+    db["labels"].insert_all(
+        [dict(name=n, key=k, colour=c, position=p) for n, k, c, p in DEFAULT_LABELS]
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    """The version recorded in the file (0 for a new, empty file)."""
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database, path: str = "database") -> int:
+    """Bring the file up to :data:`SCHEMA_VERSION`; returns the version found."""
+    found = schema_version(db)
+    if found > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path} was written by a newer claimdesk (schema {found}; this one knows up to {SCHEMA_VERSION}): "
+            "upgrade claimdesk to open it; nothing was changed"
+        )
+    if found == 0 and db.table_names() and "articles" not in db.table_names():
+        raise StoreError(f"{path} is an SQLite file but not a claimdesk database; nothing was changed")
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        with write(db):
+            # Re-read inside the lock: another process may have migrated first.
+            if schema_version(db) >= version:
+                continue
+            MIGRATIONS[version - 1](db)
+            db.execute(f"PRAGMA user_version = {version}")
+    return found

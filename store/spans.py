@@ -1,0 +1,215 @@
+"""Spans: add, change, delete, undo and redo — each one committed at once,
+each one recorded as an event.
+
+Every span carries a version number. A change names the version it was
+based on; if another session changed the span in between, the change is
+refused with :class:`SpanConflict` instead of silently overwriting.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+
+from store import events
+from store.db import StoreError, write
+from store.models import Origin, Span, Status
+
+
+class SpanError(StoreError):
+    """A span that cannot be stored: out of range, empty, or an unknown label."""
+
+
+class SpanConflict(StoreError):
+    """The span changed (or went) since this session last read it."""
+
+
+def _fetch(db: sqlite_utils.Database, span_id: str) -> Span | None:
+    cursor = db.execute("SELECT * FROM spans WHERE id = ?", [span_id])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return Span.from_row(dict(zip([d[0] for d in cursor.description], row)))
+
+
+def _article_text(db: sqlite_utils.Database, article_id: str) -> str:
+    row = db.execute("SELECT text FROM articles WHERE id = ?", [article_id]).fetchone()
+    if row is None:
+        raise SpanError(f"no article with id {article_id!r}")
+    return row[0]
+
+
+def _check_label(db: sqlite_utils.Database, label: str) -> None:
+    if db.execute("SELECT 1 FROM labels WHERE name = ?", [label]).fetchone() is None:
+        known = ", ".join(r[0] for r in db.execute("SELECT name FROM labels ORDER BY position"))
+        raise SpanError(f"unknown label {label!r} (known: {known})")
+
+
+def validate(db: sqlite_utils.Database, article_id: str, start: int, end: int, label: str) -> str:
+    """Check a span against its article and the label set; returns the covered text."""
+    text = _article_text(db, article_id)
+    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= len(text):
+        raise SpanError(f"span [{start}, {end}) does not fit article {article_id!r} of {len(text)} characters")
+    _check_label(db, label)
+    return text[start:end]
+
+
+def _content(span: Span | None) -> tuple | None:
+    """What a person sees of a span; versions and times aside."""
+    if span is None:
+        return None
+    return (span.start, span.end, span.label, span.status, span.annotator, span.attrs)
+
+
+def _write_row(db: sqlite_utils.Database, span: Span) -> None:
+    db["spans"].upsert(span.to_row(), pk="id")
+
+
+class SpanStore:
+    """All writes to the spans table go through here."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def get(self, span_id: str) -> Span | None:
+        """The span as stored now, or None."""
+        return _fetch(self.db, span_id)
+
+    def for_article(self, article_id: str, *, annotator: str | None = None, statuses: tuple[Status, ...] | None = None) -> list[Span]:
+        """The article's spans in text order, optionally one annotator's or of some statuses."""
+        sql = "SELECT * FROM spans WHERE article_id = ?"
+        params: list[Any] = [article_id]
+        if annotator is not None:
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        if statuses:
+            sql += f" AND status IN ({', '.join('?' * len(statuses))})"
+            params.extend(statuses)
+        sql += ' ORDER BY start, "end" DESC, id'
+        return [Span.from_row(r) for r in self.db.query(sql, params)]
+
+    def add(
+        self,
+        article_id: str,
+        start: int,
+        end: int,
+        label: str,
+        annotator: str,
+        *,
+        origin: Origin = "manual",
+        status: Status = "accepted",
+        attrs: dict[str, Any] | None = None,
+        span_id: str | None = None,
+        event_id: str | None = None,
+        acting: str | None = None,
+    ) -> Span:
+        """Store a new span. ``acting`` is who did it when that is not the span's
+        annotator (a reviewer writing the gold layer)."""
+        event_id = event_id or events.new_id()
+        with write(self.db):
+            if events.already_recorded(self.db, event_id):
+                row = self.db.execute("SELECT span_id FROM events WHERE id = ?", [event_id]).fetchone()
+                return _fetch(self.db, row[0])  # a retry of a write that already landed
+            covered = validate(self.db, article_id, start, end, label)
+            stamp = events.now()
+            span = Span(
+                id=span_id or events.new_id(), article_id=article_id, start=start, end=end, label=label,
+                text=covered, annotator=annotator, origin=origin, status=status, attrs=attrs or {},
+                created_at=stamp, updated_at=stamp,
+            )
+            self.db["spans"].insert(span.to_row())
+            events.record(self.db, annotator=acting or annotator, action="add", article_id=article_id, after=span, event_id=event_id)
+        return span
+
+    def update(
+        self,
+        span_id: str,
+        expected_version: int,
+        annotator: str,
+        *,
+        event_id: str | None = None,
+        **changes: Any,
+    ) -> Span:
+        """Change a span's label, edges, status or attributes.
+
+        ``changes`` takes ``start``, ``end``, ``label``, ``status``, ``attrs``
+        (replaced whole). ``annotator`` is who makes the change.
+        """
+        allowed = {"start", "end", "label", "status", "attrs"}
+        if unknown := set(changes) - allowed:
+            raise SpanError(f"cannot change {', '.join(sorted(unknown))} of a span")
+        event_id = event_id or events.new_id()
+        with write(self.db):
+            if events.already_recorded(self.db, event_id):
+                return _fetch(self.db, span_id)
+            before = self._current(span_id, expected_version)
+            data = before.model_dump()
+            data.update(changes)
+            data["text"] = validate(self.db, before.article_id, data["start"], data["end"], data["label"])
+            data["updated_at"] = events.now()
+            data["version"] = before.version + 1
+            after = Span(**data)
+            _write_row(self.db, after)
+            events.record(self.db, annotator=annotator, action="update", article_id=before.article_id,
+                          before=before, after=after, event_id=event_id)
+        return after
+
+    def delete(self, span_id: str, expected_version: int, annotator: str, *, event_id: str | None = None) -> Span:
+        """Remove a span; the event keeps what it was."""
+        event_id = event_id or events.new_id()
+        with write(self.db):
+            if events.already_recorded(self.db, event_id):
+                return self._deleted_snapshot(event_id)
+            before = self._current(span_id, expected_version)
+            self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
+            events.record(self.db, annotator=annotator, action="delete", article_id=before.article_id,
+                          before=before, event_id=event_id)
+        return before
+
+    def _deleted_snapshot(self, event_id: str) -> Span:
+        row = self.db.execute("SELECT before FROM events WHERE id = ?", [event_id]).fetchone()
+        return Span.from_row(json.loads(row[0]))
+
+    def _current(self, span_id: str, expected_version: int) -> Span:
+        span = _fetch(self.db, span_id)
+        if span is None:
+            raise SpanConflict("that span was deleted in another session; the view has been reloaded")
+        if span.version != expected_version:
+            raise SpanConflict("that span was changed in another session; the view has been reloaded")
+        return span
+
+    def undo(self, article_id: str, annotator: str) -> Span | None:
+        """Undo the annotator's latest change to the article still in force.
+
+        Returns the span as it is afterwards (its old state, or the deleted
+        span when an add is undone); None when there is nothing to undo.
+        """
+        return self._step(article_id, annotator, "undo")
+
+    def redo(self, article_id: str, annotator: str) -> Span | None:
+        """Redo the change most recently undone, unless a newer change replaced it."""
+        return self._step(article_id, annotator, "redo")
+
+    def _step(self, article_id: str, annotator: str, action: str) -> Span | None:
+        with write(self.db):
+            find = events.undo_target if action == "undo" else events.redo_target
+            target = find(self.db, annotator, article_id)
+            if target is None:
+                return None
+            # Undo moves the span from target.after back to target.before; redo the other way.
+            expected, wanted = (target.after, target.before) if action == "undo" else (target.before, target.after)
+            current = _fetch(self.db, (target.after or target.before).id)
+            if _content(current) != _content(expected):
+                raise SpanConflict(f"cannot {action}: the span was changed since, in this or another session")
+            if wanted is None:
+                self.db.execute("DELETE FROM spans WHERE id = ?", [current.id])
+                result = current
+            else:
+                version = (current.version if current else wanted.version) + 1
+                result = wanted.model_copy(update={"version": version, "updated_at": events.now()})
+                _write_row(self.db, result)
+            events.record(self.db, annotator=annotator, action=action, article_id=article_id,
+                          before=current, after=None if wanted is None else result, target=target.id)
+            return result

@@ -1,0 +1,65 @@
+"""The ``claimdesk`` command line.
+
+With no subcommand it opens the app. Subcommands that run without a screen
+(``ingest``, ``labels``, ...) never import Textual, so they start fast on a
+server; each lives in its own module under :mod:`tui.commands`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from store import StoreError
+from tui.commands import COMMANDS
+from tui.commands.options import add_db_option
+from tui.commands.errors import CommandError
+
+DESCRIPTION = """\
+claimdesk: review a news corpus in the terminal. Mark claims, quotes and
+figures in articles, see the same claim across outlets, export datasets.
+
+Run with no command to open the app on the database (--db, else
+$CLAIMDESK_DB, else ./claimdesk.db). New here? `claimdesk demo` opens a
+ready-made demo corpus.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser for the whole command line."""
+    parser = argparse.ArgumentParser(
+        prog="claimdesk", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add_db_option(parser)
+    from tui.commands.app import add_app_options
+
+    add_app_options(parser)
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    for module in COMMANDS:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``claimdesk`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from tui.commands.app import run_app
+
+            return run_app(args)
+        return args.run(args)
+    except (StoreError, CommandError) as err:
+        print(f"claimdesk: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("claimdesk: interrupted; everything done so far is saved", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+"""One module per subcommand; each has ``register(subparsers)``, which sets
+``run`` on its parser."""
+
+from __future__ import annotations
+
+from tui.commands import demo, ingest, labels
+from tui.commands.options import add_db_option
+
+__all__ = ["COMMANDS", "add_db_option"]
+
+COMMANDS = [ingest, demo, labels]

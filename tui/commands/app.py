@@ -1,0 +1,48 @@
+"""Opening the Textual app from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+
+from tui.commands.errors import CommandError
+from tui.commands.options import db_path
+
+
+def default_annotator() -> str:
+    """The login name, which is what an annotator is called unless told otherwise."""
+    try:
+        return getpass.getuser()
+    except OSError:
+        return "annotator"
+
+
+def add_app_options(parser: argparse.ArgumentParser) -> None:
+    """Options of the app itself."""
+    parser.add_argument(
+        "--annotator", default=argparse.SUPPRESS, metavar="NAME",
+        help="your name on every span and change (default: your login name)",
+    )
+    parser.add_argument(
+        "--keymap", default=argparse.SUPPRESS, metavar="NAME|PATH",
+        help="key bindings: default, numeric, emacs, or a TOML file",
+    )
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the app; returns when the user quits."""
+    if os.environ.get("TERM", "") in ("dumb", "unknown"):
+        raise CommandError(
+            "this terminal (TERM=dumb) cannot show the app; use a terminal such as xterm, or run a "
+            "command-line subcommand (see claimdesk --help)"
+        )
+    from tui.app import ClaimdeskApp
+
+    app = ClaimdeskApp(
+        db_path=db_path(args),
+        annotator=getattr(args, "annotator", None) or default_annotator(),
+        keymap=getattr(args, "keymap", None) or "default",
+    )
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,62 @@
+"""``claimdesk demo``: load the bundled demo corpus and open the app on it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import platformdirs
+
+from corpus.readers import read_paths
+from store import Store
+from store.ingest import Ingester
+from tui.commands.errors import CommandError
+
+DEMO_CORPUS = Path(__file__).resolve().parent.parent.parent / "corpus" / "demo"
+
+
+def demo_db_path() -> Path:
+    """Where the demo database lives: the user's data folder."""
+    return Path(platformdirs.user_data_dir("claimdesk")) / "demo.db"
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``demo`` to the command line."""
+    parser = commands.add_parser(
+        "demo",
+        help="open the app on a ready-made demo corpus",
+        description="Create (or reuse) a demo database in your data folder, load the bundled demo "
+        "corpus (a dozen fictional news articles from four outlets) and open the app on it.",
+    )
+    parser.add_argument("--db", type=Path, metavar="PATH", help=f"use this file instead of {demo_db_path()}")
+    parser.add_argument("--no-open", action="store_true", help="load the corpus, print the database path and exit")
+    from tui.commands.app import add_app_options
+
+    add_app_options(parser)
+    parser.set_defaults(run=run)
+
+
+def load_demo(path: Path) -> Store:
+    """Open (creating if need be) the demo database and make sure the corpus is in."""
+    if not DEMO_CORPUS.is_dir():
+        raise CommandError(f"the demo corpus is missing from the installation ({DEMO_CORPUS})")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = Store(path, create=True)
+    report = Ingester(store.db).run(read_paths([DEMO_CORPUS]))
+    if report.rejected:
+        store.close()
+        raise CommandError(f"the demo corpus did not load cleanly: {report.rejected[0]}")
+    return store
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the demo and open the app (or print where it is)."""
+    path = args.db or demo_db_path()
+    load_demo(path).close()
+    if args.no_open:
+        print(path)
+        return 0
+    from tui.commands.app import run_app
+
+    args.db = path
+    return run_app(args)

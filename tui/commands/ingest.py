@@ -1,0 +1,67 @@
+"""``claimdesk ingest``: read articles from files and folders into the database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from corpus.readers import DEFAULT_MAX_BYTES, FORMATS, read_paths
+from store.ingest import IngestReport, Ingester
+from tui.commands.errors import CommandError
+from tui.commands.options import add_db_option, interactive, open_store
+from tui.commands.progress import Progress
+
+HELP = """\
+Read articles into the database. PATH may be files or folders (searched
+recursively). Formats, by extension:
+  .txt .md      one article; the first non-empty line is the title
+  .html .htm    the page's article text, paragraphs kept; navigation,
+                scripts, cookie banners and comment boxes dropped
+  .jsonl .csv   one article a line/row with fields text (required), id,
+                title, outlet, url, published; other fields kept as metadata.
+                JSONL may carry spans [{start, end, label}] and _annotator_id
+                (Prodigy/spaCy style): they are imported as annotations.
+Text is decoded as UTF-8 or UTF-16/UTF-8 with a BOM, normalised (NFC, LF line
+ends, control characters and escape sequences removed) and stored for good.
+The same text twice is skipped; the same id with other text is rejected.
+Exit status: 0 when everything went in, 1 when any record was rejected."""
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``ingest`` to the command line."""
+    parser = commands.add_parser(
+        "ingest", help="read articles from files and folders", description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to read")
+    parser.add_argument("--outlet", metavar="NAME", help="outlet for records that name none (default: the folder's name)")
+    parser.add_argument("--format", choices=sorted(set(FORMATS.values())), help="read every file as this format")
+    parser.add_argument(
+        "--max-size", type=int, default=DEFAULT_MAX_BYTES, metavar="BYTES",
+        help=f"refuse articles (files, JSONL lines, CSV rows) larger than this (default {DEFAULT_MAX_BYTES:,})",
+    )
+    parser.add_argument("--quiet", action="store_true", help="print only the summary and errors")
+    add_db_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Ingest; print rejections as they come and a one-line summary."""
+    if args.max_size <= 0:
+        raise CommandError("--max-size must be a positive number of bytes")
+    store = open_store(args, create=True)
+    records = read_paths(args.paths, fmt=args.format, outlet=args.outlet, max_bytes=args.max_size)
+    progress = Progress("ingesting", enabled=interactive() and not args.quiet)
+    printed = 0
+
+    def report_batch(report: IngestReport) -> None:
+        nonlocal printed
+        for rejection in report.rejected[printed:]:
+            progress.print(f"{rejection}", file=sys.stderr)
+        printed = len(report.rejected)
+        progress.update(report.ingested + report.duplicates + printed)
+
+    with store, progress:
+        report = Ingester(store.db, on_batch=report_batch).run(records)
+    print(report.summary() + f" into {store.path}")
+    return 1 if report.rejected else 0

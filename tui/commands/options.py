@@ -1,0 +1,35 @@
+"""Options and helpers shared by the app and the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from store import Store, default_db_path
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    """``--db PATH``, accepted before or after the subcommand."""
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help="the database file (default: $CLAIMDESK_DB, else ./claimdesk.db)",
+    )
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    """The database the user means."""
+    return getattr(args, "db", None) or default_db_path()
+
+
+def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
+    """Open the database named on the command line."""
+    return Store(db_path(args), create=create)
+
+
+def interactive() -> bool:
+    """True when a person is watching stderr (progress bars go there)."""
+    return sys.stderr.isatty()
