@@ -13,6 +13,8 @@ from store.ingest import Ingester
 from tui.commands.errors import CommandError
 
 DEMO_CORPUS = Path(__file__).resolve().parent.parent.parent / "corpus" / "demo"
+# The article files; the folder's README.md describes the corpus and is not one.
+DEMO_ARTICLES = ("html", "wire.jsonl")
 
 
 def demo_db_path() -> Path:
@@ -42,7 +44,7 @@ def load_demo(path: Path) -> Store:
         raise CommandError(f"the demo corpus is missing from the installation ({DEMO_CORPUS})")
     path.parent.mkdir(parents=True, exist_ok=True)
     store = Store(path, create=True)
-    report = Ingester(store.db).run(read_paths([DEMO_CORPUS]))
+    report = Ingester(store.db).run(read_paths([DEMO_CORPUS / name for name in DEMO_ARTICLES]))
     if report.rejected:
         store.close()
         raise CommandError(f"the demo corpus did not load cleanly: {report.rejected[0]}")
