@@ -43,8 +43,12 @@ class ArticleStore:
             clauses.append("o.name = ?")
             params.append(outlet)
         if title_contains:
-            clauses.append("a.title LIKE ? ESCAPE '\\'")
             escaped = title_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            if len(title_contains) >= 3:
+                # The trigram index answers substring searches of three or more characters.
+                clauses.append("a.rowid IN (SELECT rowid FROM article_titles WHERE title LIKE ? ESCAPE '\\')")
+            else:
+                clauses.append("a.title LIKE ? ESCAPE '\\'")
             params.append(f"%{escaped}%")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 

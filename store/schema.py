@@ -8,6 +8,7 @@ refused before anything is changed.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
 import sqlite_utils
@@ -25,9 +26,13 @@ DEFAULT_LABELS = (
 def _run(db: sqlite_utils.Database, script: str) -> None:
     """Run DDL statements one by one: ``executescript`` would commit the open
     transaction first, breaking the migration's atomicity."""
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    statement = ""
+    for piece in script.split(";"):
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):  # a trigger body holds semicolons of its own
+            if statement.strip(" \n;"):
+                db.execute(statement)
+            statement = ""
 
 
 def _v1_initial(db: sqlite_utils.Database) -> None:
@@ -112,7 +117,30 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial]
+def _v2_title_search(db: sqlite_utils.Database) -> None:
+    """A trigram index of titles, so typing to search a million titles does not scan them."""
+    _run(
+        db,
+        """
+        CREATE VIRTUAL TABLE article_titles USING fts5(
+            title, content='articles', content_rowid='rowid', tokenize='trigram'
+        );
+        INSERT INTO article_titles (rowid, title) SELECT rowid, title FROM articles;
+        CREATE TRIGGER articles_title_insert AFTER INSERT ON articles BEGIN
+            INSERT INTO article_titles (rowid, title) VALUES (new.rowid, new.title);
+        END;
+        CREATE TRIGGER articles_title_delete AFTER DELETE ON articles BEGIN
+            INSERT INTO article_titles (article_titles, rowid, title) VALUES ('delete', old.rowid, old.title);
+        END;
+        CREATE TRIGGER articles_title_update AFTER UPDATE OF title ON articles BEGIN
+            INSERT INTO article_titles (article_titles, rowid, title) VALUES ('delete', old.rowid, old.title);
+            INSERT INTO article_titles (rowid, title) VALUES (new.rowid, new.title);
+        END
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_title_search]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
