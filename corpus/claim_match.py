@@ -1,0 +1,211 @@
+"""Is this the same claim? A score on the words, then the figures and negation decide.
+
+:func:`compare` prepares both claims (:func:`corpus.claim_text.prepare_claim`),
+scores their matching texts, which hold neither figure values nor negation
+words, and then applies two guards:
+
+* a **figure conflict**: both claims state a figure of the same unit and
+  the values cannot be paired up ("100,000 soldiers" against "10,000
+  soldiers"). Values agree when equal, when ranges overlap, when one is
+  qualified ("about", "some", "more than") and within 10% of the other, or
+  when the less precise one, of at least two significant digits, is the other
+  rounded ("$44bn" against "$43.9bn");
+* a **contradiction**: one claim is negated and the other is not
+  (conflict ``"negation"``), or they state opposite directions with the
+  same words ("rose" against "fell", "approved" against "rejected";
+  conflict ``"direction"``). Numbers the figure reader leaves alone
+  ("5p", "a third") must be written the same on both sides.
+
+A conflict is reported, not a match: ``same`` is False and ``conflict``
+says why. Claims of fewer than :data:`corpus.claim_text.MIN_WORDS` words are
+never the same automatically.
+
+The scorer and the threshold were chosen on ``tests/data/claim_pairs.jsonl``
+by ``bench/eval_matching.py``; docs/matching.md has the figures.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from corpus.claim_text import MIN_WORDS, ClaimText, prepare_claim
+from corpus.figures import Figure
+
+Conflict = Literal["figure", "negation", "direction"]
+
+# token_sort_ratio on the matching texts: the best F1 of the rapidfuzz
+# scorers on the labelled pairs (see docs/matching.md). token_set_ratio
+# scores 100 whenever one claim's words contain the other's, which lets
+# "X will close" match "X will close and Y will open".
+SCORER = fuzz.token_sort_ratio
+DEFAULT_THRESHOLD = 72.0
+# How far a qualified figure ("about 100,000") may sit from the other value.
+_APPROX_TOLERANCE = 0.10
+
+
+@dataclass(frozen=True, slots=True)
+class MatchVerdict:
+    """The outcome of comparing two claims.
+
+    ``score`` is the word similarity, 0 to 100. ``same`` is True only when
+    the score reaches the threshold, both claims are long enough and no
+    guard objects. ``conflict`` is ``"figure"``, ``"negation"`` or
+    ``"direction"`` when the words match but a guard does not; for a figure
+    conflict ``figures`` lists the disagreeing figures as
+    ``(text in a, text in b)`` pairs.
+    """
+
+    score: float
+    same: bool
+    conflict: Conflict | None = None
+    figures: tuple[tuple[str, str], ...] = ()
+
+
+def similarity(a: ClaimText, b: ClaimText) -> float:
+    """The word similarity of two prepared claims, 0 to 100."""
+    return SCORER(a.words, b.words)
+
+
+def similarity_matrix(queries: Sequence[str], choices: Sequence[str], *, workers: int = 1) -> np.ndarray:
+    """Word similarities of every query against every choice (matching texts).
+
+    A ``len(queries) x len(choices)`` float32 array, computed by rapidfuzz
+    in C; the same scores as :func:`similarity`.
+    """
+    return process.cdist(queries, choices, scorer=SCORER, dtype=np.float32, workers=workers)
+
+
+def pair_similarities(left: Sequence[str], right: Sequence[str], *, workers: int = 1) -> np.ndarray:
+    """Word similarities of ``left[i]`` against ``right[i]`` for every i."""
+    return process.cpdist(left, right, scorer=SCORER, dtype=np.float32, workers=workers)
+
+
+_WRITTEN_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _written_mantissa(figure: Figure) -> str | None:
+    match = _WRITTEN_NUMBER.search(figure.text)
+    return match.group().replace(",", "") if match else None
+
+
+def _rounds_to(precise: Figure, coarse: Figure) -> bool:
+    """Whether ``coarse`` is ``precise`` rounded to the digits ``coarse`` was written with.
+
+    Only when those digits are unambiguous: at least two significant ones and
+    no trailing zero on a whole number ("2030", "100,000" could be exact).
+    """
+    mantissa = _written_mantissa(coarse)
+    if mantissa is None or coarse.value is None or precise.value is None:
+        return False
+    whole, _, decimals = mantissa.partition(".")
+    significant = (whole + decimals).lstrip("0")
+    if len(significant) < 2 or (not decimals and whole.endswith("0")):
+        return False
+    scale = coarse.value / float(mantissa)
+    return math.isclose(round(precise.value / scale, len(decimals)), float(mantissa), rel_tol=1e-9)
+
+
+def _bounds(figure: Figure) -> tuple[float, float] | None:
+    if figure.value is not None:
+        return figure.value, figure.value
+    if figure.low is not None and figure.high is not None:
+        return figure.low, figure.high
+    return None
+
+
+def figures_agree(a: Figure, b: Figure) -> bool:
+    """Whether two figures can be the same stated quantity (their units aside)."""
+    bounds_a, bounds_b = _bounds(a), _bounds(b)
+    if bounds_a is None or bounds_b is None:
+        return True
+    (low_a, high_a), (low_b, high_b) = bounds_a, bounds_b
+    if math.isclose(low_a, low_b, rel_tol=1e-9) and math.isclose(high_a, high_b, rel_tol=1e-9):
+        return True
+    if low_a <= high_b and low_b <= high_a:
+        return True
+    # A year is exact: "around 2030" is not 2025.
+    if a.value is None or b.value is None or "date" in (a.unit, b.unit):
+        return False
+    if a.approx or b.approx:
+        if abs(a.value - b.value) <= _APPROX_TOLERANCE * max(abs(a.value), abs(b.value)):
+            return True
+    return _rounds_to(a, b) or _rounds_to(b, a)
+
+
+def _take_partner(figure: Figure, candidates: list[Figure], fits) -> Figure | None:
+    partner = next((other for other in candidates if fits(figure, other)), None)
+    if partner is not None:
+        candidates.remove(partner)
+    return partner
+
+
+def figure_disagreements(a: Sequence[Figure], b: Sequence[Figure]) -> tuple[tuple[Figure, Figure], ...]:
+    """Pairs of figures, one from each claim, that state the same thing differently.
+
+    Figures are paired in three rounds: same unit and agreeing values; a
+    bare number ("built for 8,000") with an agreeing figure of any unit
+    ("8,000 people"); then whatever is left of one unit on both sides, which
+    disagrees. A figure whose unit the other claim never states is not a
+    disagreement: the word score judges the extra detail.
+    """
+    left, right = list(a), list(b)
+    rounds = (
+        lambda x, y: x.unit == y.unit and figures_agree(x, y),
+        lambda x, y: (x.unit is None or y.unit is None) and figures_agree(x, y),
+    )
+    for fits in rounds:
+        left = [figure for figure in left if _take_partner(figure, right, fits) is None]
+    disagreements = []
+    for figure in left:
+        partner = _take_partner(figure, right, lambda x, y: x.unit == y.unit)
+        if partner is not None:
+            disagreements.append((figure, partner))
+    return tuple(disagreements)
+
+
+def _number_disagreements(a: ClaimText, b: ClaimText) -> tuple[tuple[str, str], ...]:
+    left, right = list(a.other_numbers), list(b.other_numbers)
+    left = [token for token in left if _take_partner(token, right, str.__eq__) is None]
+    return tuple(zip(left, right))
+
+
+def _opposite_directions(a: ClaimText, b: ClaimText) -> bool:
+    return any((axis, -sign) in b.directions and (axis, sign) not in b.directions
+               and (axis, -sign) not in a.directions for axis, sign in a.directions)
+
+
+def judge(a: ClaimText, b: ClaimText, score: float, threshold: float = DEFAULT_THRESHOLD) -> MatchVerdict:
+    """The verdict for two prepared claims whose word similarity is ``score``.
+
+    For callers that score many pairs at once (:func:`similarity_matrix`)
+    and need the guards only on the pairs that reach the threshold.
+    """
+    if score < threshold or a.word_count < MIN_WORDS or b.word_count < MIN_WORDS:
+        return MatchVerdict(score=score, same=False)
+    if a.negated != b.negated:
+        return MatchVerdict(score=score, same=False, conflict="negation")
+    disagreements = tuple((fa.text, fb.text) for fa, fb in figure_disagreements(a.figures, b.figures))
+    disagreements += _number_disagreements(a, b)
+    if disagreements:
+        return MatchVerdict(score=score, same=False, conflict="figure", figures=disagreements)
+    if _opposite_directions(a, b):
+        return MatchVerdict(score=score, same=False, conflict="direction")
+    return MatchVerdict(score=score, same=True)
+
+
+def compare(a: str | ClaimText, b: str | ClaimText, threshold: float = DEFAULT_THRESHOLD) -> MatchVerdict:
+    """Whether claims ``a`` and ``b`` are the same claim, and if not, whether they conflict.
+
+    Either may be raw text or already prepared with
+    :func:`corpus.claim_text.prepare_claim`.
+    """
+    prepared_a = a if isinstance(a, ClaimText) else prepare_claim(a)
+    prepared_b = b if isinstance(b, ClaimText) else prepare_claim(b)
+    return judge(prepared_a, prepared_b, similarity(prepared_a, prepared_b), threshold)

@@ -1,0 +1,192 @@
+"""Claim text made ready for matching.
+
+Two reports of one claim differ in ways a reader ignores: curly or straight
+quote marks, dashes, case, who said it ("..., the minister said",
+"according to X", "X told reporters"), how a number is written
+(``100,000``, ``100k``, ``one hundred thousand``) and contractions
+(``won't`` for ``will not``). :func:`prepare_claim` removes those
+differences and keeps apart what decides a match beyond the words:
+
+* the figures, found by :func:`corpus.figures.find_figures` on the claim
+  before anything else touches it (rapidfuzz's ``default_process`` would turn
+  ``100,000`` into ``100 000`` and ``3.5%`` into ``3 5``). In the matching
+  text each figure becomes a slot token (``#soldier``, ``#usd``, ``#%``), so
+  the words are scored alone and the guard in :mod:`corpus.claim_match`
+  compares the values;
+* negation (``not``, ``no``, ``never``, ``n't``...), removed from the matching
+  text and kept as a flag, so "is on the table" and "is not on the table"
+  score as the same words and the guard reports the contradiction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.figures import Figure, find_figures
+
+# One character for one character, so offsets into the claim survive.
+_MARKS = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+})
+
+_SPEECH_VERB = (
+    r"(?:said|says|say|told|tells|added|adds|claimed|claims|stated|states|warned|warns"
+    r"|insisted|insists|announced|announces|noted|notes|argued|argues|confirmed|confirms)"
+)
+# Verbs that name a source only at the end of a claim or with "that" after
+# them: "Harcourt Bank reported a record profit" is the claim itself.
+_FINDING_VERB = (
+    r"(?:wrote|writes|reported|reports|revealed|reveals|explained|explains|found|finds"
+    r"|show|shows|showed|forecast|forecasts|estimated|estimates|believes)"
+)
+_WORD = r"[^\s,;]+"
+# A clause naming the source at the end: ", the minister said on Tuesday.",
+# ", according to police.", ', said the union."'. At most a few words either
+# side of the verb, and no comma inside, so that ", a record for October, the
+# agency said" gives up only the last clause.
+_ATTRIBUTION_AFTER = re.compile(
+    r"""["']?\s*[,;]\s*["']?\s*(?P<who>according\s+to\s+[^,;]+|(?:""" + _WORD + r"""\s+){0,7}?(?:"""
+    + _SPEECH_VERB + "|" + _FINDING_VERB + r""")(?:\s+""" + _WORD + r"""){0,8})\s*[.!?"']*\s*$""",
+    re.IGNORECASE,
+)
+# A source named first: "According to X, ...", "The minister said (that) ...",
+# "Ines Vogt told reporters (that) ...", "A report found that ...".
+_ATTRIBUTION_BEFORE = re.compile(
+    r"""^\s*(?P<who>according\s+to\s+[^,;]+,|(?:""" + _WORD + r"""\s+){1,6}?(?:"""
+    r"""(?:(?:told|tells)\s+(?:reporters|journalists|parliament|lawmakers|mps|the\s+\w+|\w+)"""
+    r"""|""" + _SPEECH_VERB + r""")(?:\s+that)?|""" + _FINDING_VERB + r"""\s+that))\s+""",
+    re.IGNORECASE,
+)
+_CONTRACTIONS = (
+    (re.compile(r"\bwon't\b"), "will not"),
+    (re.compile(r"\bshan't\b"), "shall not"),
+    (re.compile(r"\bcan't\b|\bcannot\b"), "can not"),
+    (re.compile(r"n't\b"), " not"),
+    (re.compile(r"'s\b"), ""),
+)
+NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without"})
+# Negation words that do not deny the claim.
+_NOT_DENIALS = re.compile(r"\b(?:not\s+only|not\s+least|no\s+doubt)\b")
+_TOKEN = re.compile(r"#[^\s]+|[a-z0-9]+")
+# Quantities the figure reader leaves alone ("5p", "F-35", "a third"):
+# tokens with a digit, and fractions in words.
+_FRACTIONS = frozenset({"half", "halves", "third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth", "tenths"})
+# Words that state a direction. Two claims with the same words but opposite
+# directions ("inflation rose to 4.1%" / "inflation fell to 4.1%") contradict
+# each other; the sign is what the guard compares.
+_DIRECTIONS = {
+    **dict.fromkeys(
+        "rise rises rose risen rising increase increased increases increasing grew grow grows growing "
+        "growth climb climbed climbs climbing higher highest gain gained gains raise raised raises raising "
+        "soar soared surge surged jump jumped double doubled".split(), ("amount", 1)),
+    **dict.fromkeys(
+        "fall falls fell fallen falling decrease decreased decreases decreasing shrank shrink shrinks "
+        "shrunk drop dropped drops dropping lower lowest fewer less decline declined declines slump "
+        "slumped plunge plunged halve halved reduce reduced reduces".split(), ("amount", -1)),
+    **dict.fromkeys("approve approved approves accept accepted accepts backed".split(), ("decision", 1)),
+    **dict.fromkeys("reject rejected rejects block blocked blocks refuse refused refuses".split(), ("decision", -1)),
+    **dict.fromkeys("open opened opens reopen reopened reopens".split(), ("open", 1)),
+    **dict.fromkeys("close closed closes shut shuts".split(), ("open", -1)),
+    **dict.fromkeys("profit profits win won wins".split(), ("result", 1)),
+    **dict.fromkeys("loss losses lose lost loses".split(), ("result", -1)),
+}
+
+# A claim needs this many words (attribution set aside) to be matched
+# automatically: "Prices rose." says too little to call two reports the same.
+MIN_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimText:
+    """A claim prepared for matching.
+
+    ``words`` is the matching text: lower case, attribution set aside, each
+    figure replaced by a slot token and negation words removed, tokens joined
+    by single spaces. ``figures`` are the figures of the claim body (offsets
+    into ``body``); ``other_numbers`` the number-like tokens the figure reader
+    did not take (``"5p"``, ``"third"``); ``negated`` whether the body denies;
+    ``directions`` the ``(axis, sign)`` pairs its direction words state;
+    ``attribution`` the clause set aside (empty when none).
+    """
+
+    body: str
+    words: str
+    figures: tuple[Figure, ...]
+    other_numbers: tuple[str, ...]
+    negated: bool
+    directions: frozenset[tuple[str, int]]
+    attribution: str
+
+    @property
+    def word_count(self) -> int:
+        """How many words the claim body has, figures counted as one."""
+        return self.words.count(" ") + 1 if self.words else 0
+
+
+def unify_marks(text: str) -> str:
+    """``text`` with quote marks, dashes and odd spaces made plain ASCII.
+
+    Every character maps to exactly one character, so offsets into the
+    result are offsets into ``text``.
+    """
+    return text.translate(_MARKS)
+
+
+def split_attribution(text: str) -> tuple[str, str]:
+    """``(body, attribution)``: the claim without the clause naming its source.
+
+    Handles a source after the claim (``", the minister said."``,
+    ``", according to X"``) and before it (``"According to X, "``,
+    ``"X said that "``, ``"X told reporters "``). A claim with no such clause
+    comes back whole, with an empty attribution.
+    """
+    body, who = text.strip(), []
+    after = _ATTRIBUTION_AFTER.search(body)
+    if after and after.start() > 0:
+        who.append(after.group("who").strip())
+        body = body[: after.start()]
+    before = _ATTRIBUTION_BEFORE.match(body)
+    if before and before.end() < len(body):
+        who.insert(0, before.group("who").strip().rstrip(","))
+        body = body[before.end():]
+    return body.strip(" \"'.!?;,"), "; ".join(who)
+
+
+def slot_token(figure: Figure) -> str:
+    """The token that stands for a figure in the matching text: its unit."""
+    unit = (figure.unit or "n").lower().replace(" ", "_")
+    return f"#{unit}"
+
+
+def prepare_claim(text: str) -> ClaimText:
+    """Normalise a claim for matching; see the module docstring."""
+    body, attribution = split_attribution(unify_marks(text))
+    figures = tuple(find_figures(body, include_dates=True))
+    pieces, at = [], 0
+    for figure in figures:
+        pieces.append(body[at:figure.start])
+        pieces.append(f" {slot_token(figure)} ")
+        at = figure.end
+    pieces.append(body[at:])
+    lowered = "".join(pieces).lower()
+    for pattern, replacement in _CONTRACTIONS:
+        lowered = pattern.sub(replacement, lowered)
+    tokens = _TOKEN.findall(lowered)
+    negated = any(token in NEGATIONS for token in _TOKEN.findall(_NOT_DENIALS.sub(" ", lowered)))
+    return ClaimText(
+        body=body,
+        words=" ".join(token for token in tokens if token not in NEGATIONS),
+        figures=figures,
+        other_numbers=tuple(
+            token for token in tokens
+            if token in _FRACTIONS or (token[0] != "#" and any(c.isdigit() for c in token))
+        ),
+        negated=negated,
+        directions=frozenset(_DIRECTIONS[token] for token in tokens if token in _DIRECTIONS),
+        attribution=attribution,
+    )
