@@ -13,15 +13,24 @@ import contextlib
 import os
 import random
 import sqlite3
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, NamedTuple
 
+import platformdirs
 import sqlite_utils
+
+from store.mounts import network_mount
 
 DEFAULT_DB = "claimdesk.db"
 BUSY_TIMEOUT_S = 10.0
 WRITE_ATTEMPTS = 8
+# The WAL is emptied once a checkpoint has copied it all back; this caps
+# the size of the file left behind (SQLite's default keeps it whole).
+WAL_SIZE_LIMIT = 16 * 1024 * 1024
+ALLOW_NETWORK_FS_ENV = "CLAIMDESK_ALLOW_NETWORK_FS"
 
 
 class StoreError(Exception):
@@ -47,9 +56,50 @@ def _create_shared_file(path: Path) -> None:
     os.close(fd)
 
 
-def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
-    """An open database with claimdesk's pragmas; the schema is not touched."""
+def _local_folder(table: str | None) -> Path:
+    """A folder on a local disk to suggest instead of a network one."""
+    candidates = [Path(platformdirs.user_data_dir("claimdesk")), Path("/var/tmp"), Path(tempfile.gettempdir())]
+    for folder in candidates:
+        if network_mount(folder, table) is None:
+            return folder
+    return candidates[-1]
+
+
+def _env_allows_network_fs() -> bool:
+    return os.environ.get(ALLOW_NETWORK_FS_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def check_local_filesystem(path: Path | str, *, allow: bool | None = None, table: str | None = None) -> None:
+    """Refuse a database on a network filesystem, naming a local path to use instead.
+
+    SQLite's WAL relies on shared memory and locks that NFS, SMB and other
+    network mounts do not provide. ``allow`` (default: the environment
+    variable ``CLAIMDESK_ALLOW_NETWORK_FS=1``) overrides the refusal;
+    ``table`` is a mount table to use instead of ``/proc/mounts``.
+    """
+    if allow is None:
+        allow = _env_allows_network_fs()
+    if allow:
+        return
+    mount = network_mount(path, table)
+    if mount is None:
+        return
+    local = _local_folder(table) / Path(path).name
+    raise StoreError(
+        f"{path} is on a network filesystem ({mount.fstype} mounted at {mount.point}), where SQLite cannot "
+        f"lock the database safely and annotations can be lost. Use a local path such as {local} "
+        f"(shared with the team as described in docs/teams.md), or set {ALLOW_NETWORK_FS_ENV}=1 "
+        "if you are sure only one process at a time will use it."
+    )
+
+
+def connect(path: Path | str, *, create: bool = True, allow_network_fs: bool | None = None) -> sqlite_utils.Database:
+    """An open database with claimdesk's pragmas; the schema is not touched.
+
+    A database on a network filesystem is refused (see :func:`check_local_filesystem`).
+    """
     path = Path(path)
+    check_local_filesystem(path, allow=allow_network_fs)
     if not path.exists():
         if not create:
             raise StoreError(f"{path}: no such database (create one with `claimdesk ingest PATH --db {path}`)")
@@ -62,6 +112,7 @@ def connect(path: Path | str, *, create: bool = True) -> sqlite_utils.Database:
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     except sqlite3.DatabaseError as err:
         raise StoreError(f"{path}: cannot open as a claimdesk database ({err})") from None
     return sqlite_utils.Database(conn)
@@ -96,3 +147,67 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def snapshot(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A read transaction: every query inside sees the database as of the first one.
+
+    Keep it short. While a snapshot is open no checkpoint can pass it, so
+    the WAL grows with every write the other processes make. Inside an
+    open transaction (a write, or another snapshot) it simply joins that one.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        yield db
+        return
+    conn.execute("BEGIN")
+    try:
+        yield db
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+def read_pages(
+    db: sqlite_utils.Database, sql: str, params: Sequence[Any] = (), *, key: str, page_size: int = 500
+) -> Iterator[dict[str, Any]]:
+    """The rows of ``sql`` in order of its unique column ``key``, read a page at a
+    time, each page in its own short snapshot; a checkpoint runs at the end.
+
+    This is how a long reader (an export) walks a large table without holding
+    one snapshot for minutes and letting the WAL grow without bound. Rows
+    written while it runs may or may not be seen, but none is seen twice.
+    ``sql`` and ``key`` come from our code; values go in ``params``.
+    """
+    last: Any = None
+    while True:
+        after = "" if last is None else f' WHERE "{key}" > ?'
+        page_sql = f'SELECT * FROM ({sql}){after} ORDER BY "{key}" LIMIT ?'
+        page_params = [*params, *([] if last is None else [last]), page_size]
+        with snapshot(db):
+            rows = list(db.query(page_sql, page_params))
+        yield from rows
+        if len(rows) < page_size:
+            break
+        last = rows[-1][key]
+    checkpoint(db)
+
+
+class Checkpoint(NamedTuple):
+    """What ``PRAGMA wal_checkpoint`` did: WAL frames in the log and copied back."""
+
+    busy: bool
+    log_frames: int
+    checkpointed_frames: int
+
+
+def checkpoint(db: sqlite_utils.Database) -> Checkpoint:
+    """Copy what it can of the WAL back into the database, without waiting.
+
+    Run after a long read. A PASSIVE checkpoint never blocks writers or
+    readers; when it copies everything, the next write starts the WAL over
+    and trims the file to :data:`WAL_SIZE_LIMIT`.
+    """
+    busy, log, done = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return Checkpoint(bool(busy), log, done)
