@@ -1,0 +1,80 @@
+"""A long reader walks the database in short snapshots, so other processes'
+writes do not pile up in the WAL while it runs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from store import Store
+from store.db import checkpoint, read_pages, snapshot, write
+
+ROWS = 120
+
+
+def _fill(store: Store, rows: int = ROWS) -> None:
+    with write(store.db):
+        store.db.execute("INSERT INTO outlets (name) VALUES ('o')")
+        store.db.conn.executemany(
+            "INSERT INTO articles (id, outlet_id, title, hash, length, ingested_at, text) VALUES (?, 1, 't', ?, 1, 'now', 'x')",
+            [(f"a{i:04d}", f"h{i}") for i in range(rows)],
+        )
+
+
+def test_read_pages_sees_every_row_once_while_another_process_writes(tmp_path: Path):
+    path = tmp_path / "r.db"
+    with Store(path) as reader, Store(path) as writer:
+        _fill(reader)
+        seen = []
+        for n, row in enumerate(read_pages(reader.db, "SELECT id, title FROM articles", key="id", page_size=7)):
+            seen.append(row["id"])
+            if n % 10 == 0:  # between pages the other process changes what is still ahead
+                with write(writer.db):
+                    writer.db.execute("UPDATE articles SET title = 'changed' WHERE id = 'a0119'")
+        assert seen == sorted(set(seen))
+        assert seen[:ROWS] == [f"a{i:04d}" for i in range(ROWS)]
+
+
+def test_a_snapshot_sees_one_state_even_when_a_write_commits_inside_it(tmp_path: Path):
+    path = tmp_path / "s.db"
+    with Store(path) as reader, Store(path) as writer:
+        _fill(reader, 3)
+        with snapshot(reader.db):
+            before = reader.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            with write(writer.db):
+                writer.db.execute("DELETE FROM articles WHERE id = 'a0000'")
+            assert reader.db.execute("SELECT count(*) FROM articles").fetchone()[0] == before == 3
+        assert reader.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 2
+
+
+def _wal_after_reading(path: Path, *, short: bool) -> int:
+    """Read every article page by page while another connection writes 20 KB
+    per page; returns the WAL's size at the end."""
+    with Store(path) as reader, Store(path) as writer:
+        writer.db.execute("PRAGMA wal_autocheckpoint=50")
+        blob = "x" * 20_000
+
+        def one_write(i: int) -> None:
+            with write(writer.db):
+                writer.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [f"k{i % 3}", blob + str(i)])
+
+        if short:
+            for i, _ in enumerate(read_pages(reader.db, "SELECT id FROM articles", key="id", page_size=1)):
+                one_write(i)
+        else:
+            with snapshot(reader.db):
+                for i, _ in enumerate(reader.db.query("SELECT id FROM articles ORDER BY id")):
+                    one_write(i)
+            checkpoint(reader.db)
+        one_write(ROWS)  # the next write after a complete checkpoint restarts the WAL
+        return os.path.getsize(f"{path}-wal")
+
+
+def test_short_snapshots_keep_the_wal_small_where_one_long_snapshot_lets_it_grow(tmp_path: Path):
+    for name in ("short.db", "long.db"):
+        with Store(tmp_path / name) as store:
+            _fill(store)
+    short = _wal_after_reading(tmp_path / "short.db", short=True)
+    long = _wal_after_reading(tmp_path / "long.db", short=False)
+    assert long > ROWS * 20_000  # every write piled up behind the open snapshot
+    assert short < long / 4
