@@ -5,7 +5,9 @@ quote marks, dashes, case, who said it ("..., the minister said",
 "according to X", "X told reporters"), how a number is written
 (``100,000``, ``100k``, ``one hundred thousand``) and contractions
 (``won't`` for ``will not``). :func:`prepare_claim` removes those
-differences and keeps apart what decides a match beyond the words:
+differences, drops the stopwords (so that a changed subject weighs more than
+a passive voice) and cuts words to six characters (``raised``/``raises``),
+and keeps apart what decides a match beyond the words:
 
 * the figures, found by :func:`corpus.figures.find_figures` on the claim
   before anything else touches it (rapidfuzz's ``default_process`` would turn
@@ -23,7 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.figures import Figure, find_figures
+from corpus.figures import Figure, find_figures, singular
+from corpus.numbers import SCALE_WORDS, find_numbers
 
 # One character for one character, so offsets into the claim survive.
 _MARKS = str.maketrans({
@@ -85,7 +88,7 @@ _DIRECTIONS = {
         "growth climb climbed climbs climbing higher highest gain gained gains raise raised raises raising "
         "soar soared surge surged jump jumped double doubled".split(), ("amount", 1)),
     **dict.fromkeys(
-        "fall falls fell fallen falling decrease decreased decreases decreasing shrank shrink shrinks "
+        "cut cuts cutting fall falls fell fallen falling decrease decreased decreases decreasing shrank shrink shrinks "
         "shrunk drop dropped drops dropping lower lowest fewer less decline declined declines slump "
         "slumped plunge plunged halve halved reduce reduced reduces".split(), ("amount", -1)),
     **dict.fromkeys("approve approved approves accept accepted accepts backed".split(), ("decision", 1)),
@@ -96,6 +99,25 @@ _DIRECTIONS = {
     **dict.fromkeys("loss losses lose lost loses".split(), ("result", -1)),
 }
 
+# Words inside a figure's span that only say how the number is written.
+_FIGURE_FILLER = frozenset(
+    "a an and of per cent percent percentage point points us dollar dollars pound pounds sterling "
+    "euro euros yen".split()
+) | frozenset(SCALE_WORDS)
+
+
+# Words too common to tell claims apart: the matching text leaves them out,
+# so a changed subject weighs more than a passive voice.
+_STOPWORDS = frozenset(
+    "a an the and or but of to in on at by for from with as into over under after before since until "
+    "about than this that these those it its is are was were be been being has have had will would shall "
+    "should can could may might must do does did there their they them he she his her we our you your "
+    "i me my who which what when where while also just more most some any all each every per so if".split()
+)
+# Matching words keep this many leading characters, a crude stemmer that is
+# enough for "raises"/"raised" and "government"/"governments".
+_TERM_LENGTH = 6
+
 # A claim needs this many words (attribution set aside) to be matched
 # automatically: "Prices rose." says too little to call two reports the same.
 MIN_WORDS = 4
@@ -105,11 +127,13 @@ MIN_WORDS = 4
 class ClaimText:
     """A claim prepared for matching.
 
-    ``words`` is the matching text: lower case, attribution set aside, each
-    figure replaced by a slot token and negation words removed, tokens joined
-    by single spaces. ``figures`` are the figures of the claim body (offsets
-    into ``body``); ``other_numbers`` the number-like tokens the figure reader
-    did not take (``"5p"``, ``"third"``); ``negated`` whether the body denies;
+    ``words`` is the matching text: the content words of the body (no
+    attribution, stopwords or negation words), lower case and cut to their
+    first six characters, each figure replaced by a slot token, joined by
+    single spaces. ``word_count`` counts every word of the body but
+    negation words. ``figures`` are the figures of the body (offsets into
+    ``body``); ``other_numbers`` the number-like tokens the figure reader did
+    not take (``"5p"``, ``"third"``); ``negated`` whether the body denies;
     ``directions`` the ``(axis, sign)`` pairs its direction words state;
     ``attribution`` the clause set aside (empty when none).
     """
@@ -121,11 +145,7 @@ class ClaimText:
     negated: bool
     directions: frozenset[tuple[str, int]]
     attribution: str
-
-    @property
-    def word_count(self) -> int:
-        """How many words the claim body has, figures counted as one."""
-        return self.words.count(" ") + 1 if self.words else 0
+    word_count: int
 
 
 def unify_marks(text: str) -> str:
@@ -163,6 +183,23 @@ def slot_token(figure: Figure) -> str:
     return f"#{unit}"
 
 
+def _figure_words(figure: Figure) -> str:
+    """The words of a figure's span that say what is counted, beyond its unit.
+
+    "1,900 measles cases" keeps "measles"; "43.9 billion dollars" keeps
+    nothing, like "$43.9bn".
+    """
+    text = figure.text
+    for mention in reversed(find_numbers(text)):
+        text = text[:mention.start] + " " + text[mention.end:]
+    qualifier = set((figure.approx or "").split())
+    unit = (figure.unit or "").lower()
+    return " ".join(
+        word for word in re.findall(r"[a-z]+", text.lower())
+        if word not in qualifier and word not in _FIGURE_FILLER and singular(word) != unit
+    )
+
+
 def prepare_claim(text: str) -> ClaimText:
     """Normalise a claim for matching; see the module docstring."""
     body, attribution = split_attribution(unify_marks(text))
@@ -170,7 +207,7 @@ def prepare_claim(text: str) -> ClaimText:
     pieces, at = [], 0
     for figure in figures:
         pieces.append(body[at:figure.start])
-        pieces.append(f" {slot_token(figure)} ")
+        pieces.append(f" {slot_token(figure)} {_figure_words(figure)} ")
         at = figure.end
     pieces.append(body[at:])
     lowered = "".join(pieces).lower()
@@ -180,7 +217,9 @@ def prepare_claim(text: str) -> ClaimText:
     negated = any(token in NEGATIONS for token in _TOKEN.findall(_NOT_DENIALS.sub(" ", lowered)))
     return ClaimText(
         body=body,
-        words=" ".join(token for token in tokens if token not in NEGATIONS),
+        words=" ".join(
+            token[:_TERM_LENGTH] for token in tokens if token not in NEGATIONS and token not in _STOPWORDS
+        ),
         figures=figures,
         other_numbers=tuple(
             token for token in tokens
@@ -189,4 +228,21 @@ def prepare_claim(text: str) -> ClaimText:
         negated=negated,
         directions=frozenset(_DIRECTIONS[token] for token in tokens if token in _DIRECTIONS),
         attribution=attribution,
+        word_count=sum(token not in NEGATIONS for token in tokens),
     )
+
+
+
+def candidate_terms(claim: ClaimText) -> frozenset[str]:
+    """The terms under which a claim is indexed to find its match candidates.
+
+    The matching words but the figure slots, plus one term per figure value
+    (``"=43900000000.0:USD"``), which stays the same however the figure is
+    written. Rare terms are what candidate generation keys on.
+    """
+    terms = {token for token in claim.words.split(" ") if token and token[0] != "#"}
+    terms.update(
+        f"={figure.value if figure.value is not None else (figure.low, figure.high)}:{figure.unit}"
+        for figure in claim.figures
+    )
+    return frozenset(terms)

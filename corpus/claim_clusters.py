@@ -1,0 +1,329 @@
+"""Group every claim of a corpus into clusters of the same claim, with ids that stay put.
+
+Single-link grouping over matching pairs chains: A matches B, B matches C,
+and soon a thousand unrelated claims share a cluster. Here every cluster has
+a leader, its first claim, and a claim joins a cluster only when it matches
+the leader (:func:`corpus.claim_match.judge` says ``same``), so no member is
+further than one match from the leader. Claims are taken in input order; a
+claim that matches no leader leads a new cluster.
+
+Candidate pairs come from prefix blocking: each claim is filed under its
+:data:`PREFIX_TERMS` rarest candidate terms (:func:`corpus.claim_text.candidate_terms`)
+and the claims sharing a term are paired, all in numpy; rapidfuzz then
+scores the pairs (``cpdist``). A claim joins the best leader among the
+clusters of its matching neighbours, so it needs no pair with the leader
+itself to find the cluster.
+
+Decisions of the annotators always hold: claims joined by a confirmed link
+share a cluster, claims marked "not the same" never do (when links force
+such a pair together anyway, the pair is returned in ``unmet``). With a
+``previous`` clustering, claims keep their cluster; a cluster keeps its id
+while it keeps members (and the smaller id when links merge two); new claims
+join existing clusters or open new ones with fresh ids.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from corpus.claim_match import DEFAULT_THRESHOLD, Conflict, judge, pair_similarities, similarity
+from corpus.claim_text import ClaimText, candidate_terms, prepare_claim
+
+# How many of its rarest terms file a claim into blocks. More finds more
+# pairs and makes more pairs to score; 5 found 97% of the exhaustive pairs
+# on synthetic claims (bench/bench_cluster.py).
+PREFIX_TERMS = 5
+# Blocks bigger than this (a term most claims share) are not paired out.
+MAX_BLOCK = 400
+# Pairs scored per rapidfuzz call, which bounds the memory of the texts list.
+_SCORE_CHUNK = 500_000
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimConflict:
+    """Two claims whose words match but whose figures or polarity do not."""
+
+    a: Hashable
+    b: Hashable
+    kind: Conflict
+    score: float
+    figures: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Clustering:
+    """Claims grouped into clusters.
+
+    ``clusters`` maps every claim key to its cluster id; ``leaders`` maps a
+    cluster id to the key of the claim the others matched. ``conflicts``
+    holds, for each pair of clusters (or one cluster) where they occur, the
+    best-scoring conflicting pair. ``unmet`` lists "not the same" decisions
+    that confirmed links overrule.
+    """
+
+    clusters: dict[Hashable, int]
+    leaders: dict[int, Hashable]
+    conflicts: list[ClaimConflict] = field(default_factory=list)
+    unmet: list[tuple[Hashable, Hashable]] = field(default_factory=list)
+
+    def members(self) -> dict[int, list[Hashable]]:
+        """Cluster id to its claim keys, in the order the claims were given."""
+        grouped: dict[int, list[Hashable]] = defaultdict(list)
+        for key, cluster in self.clusters.items():
+            grouped[cluster].append(key)
+        return dict(grouped)
+
+
+def candidate_pairs(claims: list[ClaimText]) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs ``(i, j)``, ``i < j``, of claims that share one of their rarest terms.
+
+    Each claim is filed under its :data:`PREFIX_TERMS` rarest terms (fewest
+    claims, then the term itself, so the order is the same everywhere);
+    pairs within a block of at most :data:`MAX_BLOCK` claims are returned once.
+    """
+    vocabulary: dict[str, int] = {}
+    owners: list[int] = []
+    terms: list[int] = []
+    for index, claim in enumerate(claims):
+        for term in candidate_terms(claim):
+            owners.append(index)
+            terms.append(vocabulary.setdefault(term, len(vocabulary)))
+    if not terms:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    owner = np.asarray(owners, dtype=np.int64)
+    term = np.asarray(terms, dtype=np.int64)
+    del owners, terms
+    frequency = np.bincount(term)
+    # Rank of each term within its claim, rarest first.
+    order = np.lexsort((term, frequency[term], owner))
+    owner, term = owner[order], term[order]
+    first_of_claim = np.r_[0, np.flatnonzero(np.diff(owner)) + 1]
+    rank = np.arange(len(owner)) - np.repeat(first_of_claim, np.diff(np.r_[first_of_claim, len(owner)]))
+    keep = (rank < PREFIX_TERMS) & (frequency[term] <= MAX_BLOCK) & (frequency[term] > 1)
+    owner, term = owner[keep], term[keep]
+    # Blocks: claims filed under one term, in claim order.
+    order = np.lexsort((owner, term))
+    owner, term = owner[order], term[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(term)) + 1]
+    sizes = np.diff(np.r_[starts, len(term)])
+    size = np.repeat(sizes, sizes)
+    position = np.arange(len(term)) - np.repeat(starts, sizes)
+    left, right = [], []
+    active = np.flatnonzero(size > 1)
+    step = 1
+    while len(active):
+        active = active[position[active] + step < size[active]]
+        left.append(owner[active])
+        right.append(owner[active + step])
+        step += 1
+    if not left:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    codes = np.unique(np.concatenate(left) * len(claims) + np.concatenate(right))
+    return codes // len(claims), codes % len(claims)
+
+
+def score_pairs(claims: list[ClaimText], left: np.ndarray, right: np.ndarray, *, workers: int = 1) -> np.ndarray:
+    """Word similarity of ``claims[left[k]]`` and ``claims[right[k]]`` for every k."""
+    scores = np.empty(len(left), dtype=np.float32)
+    for start in range(0, len(left), _SCORE_CHUNK):
+        stop = start + _SCORE_CHUNK
+        scores[start:stop] = pair_similarities(
+            [claims[i].words for i in left[start:stop]],
+            [claims[j].words for j in right[start:stop]],
+            workers=workers,
+        )
+    return scores
+
+
+class _Links:
+    """Union-find over claim indices for the confirmed links."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def root(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.root(a), self.root(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def cluster_claims(
+    claims: Iterable[tuple[Hashable, str]],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    links: Iterable[tuple[Hashable, Hashable]] = (),
+    not_same: Iterable[tuple[Hashable, Hashable]] = (),
+    previous: Clustering | None = None,
+    workers: int = 1,
+) -> Clustering:
+    """Cluster ``(key, text)`` claims; see the module docstring.
+
+    ``links`` are confirmed matches and ``not_same`` pairs the annotators
+    kept apart, both by claim key; pairs naming an unknown key are ignored.
+    ``previous`` is the clustering of an earlier run, whose ids are kept.
+    """
+    keys: list[Hashable] = []
+    prepared: list[ClaimText] = []
+    for key, text in claims:
+        keys.append(key)
+        prepared.append(prepare_claim(text))
+    return _Clusterer(keys, prepared, threshold, workers).run(links, not_same, previous)
+
+
+class _Clusterer:
+    def __init__(self, keys: list[Hashable], claims: list[ClaimText], threshold: float, workers: int) -> None:
+        self.keys, self.claims, self.threshold = keys, claims, threshold
+        self.index = {key: i for i, key in enumerate(keys)}
+        left, right = candidate_pairs(claims)
+        scores = score_pairs(claims, left, right, workers=workers)
+        close = scores >= threshold
+        self.left, self.right, self.scores = left[close], right[close], scores[close]
+        self.neighbours: dict[int, dict[int, float]] = defaultdict(dict)
+        for i, j, score in zip(self.left.tolist(), self.right.tolist(), self.scores.tolist()):
+            self.neighbours[i][j] = score
+            self.neighbours[j][i] = score
+        self.cluster_of: list[int | None] = [None] * len(keys)
+        self.members: dict[int, set[int]] = defaultdict(set)
+        self.leader: dict[int, int] = {}
+
+    def _place(self, item: int, cluster: int) -> None:
+        self.cluster_of[item] = cluster
+        self.members[cluster].add(item)
+        self.leader.setdefault(cluster, item)
+
+    def _unplace(self, item: int) -> None:
+        cluster = self.cluster_of[item]
+        self.cluster_of[item] = None
+        self.members[cluster].discard(item)
+        if self.leader.get(cluster) == item:
+            del self.leader[cluster]
+            if self.members[cluster]:
+                self.leader[cluster] = min(self.members[cluster])
+
+    def run(self, links, not_same, previous: Clustering | None) -> Clustering:
+        known = [(self.index[a], self.index[b]) for a, b in links if a in self.index and b in self.index]
+        apart_pairs = [(self.index[a], self.index[b]) for a, b in not_same if a in self.index and b in self.index]
+        groups = _Links(len(self.keys))
+        for a, b in known:
+            groups.join(a, b)
+        apart: dict[int, set[int]] = defaultdict(set)
+        unmet = []
+        for a, b in apart_pairs:
+            if groups.root(a) == groups.root(b):
+                unmet.append((self.keys[a], self.keys[b]))
+            else:
+                apart[a].add(b)
+                apart[b].add(a)
+        next_id = self._restore(previous, groups, apart)
+        for item in range(len(self.keys)):
+            if self.cluster_of[item] is not None:
+                continue
+            root = groups.root(item)
+            cluster = self.cluster_of[root] if root != item else None
+            if cluster is None:
+                cluster = self._best_cluster(item, apart)
+            if cluster is None:
+                cluster, next_id = next_id, next_id + 1
+            self._place(item, cluster)
+        return Clustering(
+            clusters={key: self.cluster_of[i] for i, key in enumerate(self.keys)},
+            leaders={cluster: self.keys[item] for cluster, item in sorted(self.leader.items())},
+            conflicts=self._conflicts(),
+            unmet=unmet,
+        )
+
+    def _restore(self, previous: Clustering | None, groups: _Links, apart: dict[int, set[int]]) -> int:
+        """Put known claims back in their clusters; returns the next free id."""
+        if previous is None:
+            return 1
+        for cluster, key in previous.leaders.items():
+            if key in self.index and previous.clusters.get(key) == cluster:
+                self._place(self.index[key], cluster)
+        for key, cluster in previous.clusters.items():
+            if key in self.index and self.cluster_of[self.index[key]] is None:
+                self._place(self.index[key], cluster)
+        # Links made since: the linked clusters merge into the smaller id.
+        for item in range(len(self.keys)):
+            root = groups.root(item)
+            here, there = self.cluster_of[item], self.cluster_of[root]
+            if here is not None and there is not None and here != there:
+                keep, drop = min(here, there), max(here, there)
+                for member in sorted(self.members[drop]):
+                    self._unplace(member)
+                    self._place(member, keep)
+        # "Not the same" decided since: of the two, the one that is not the
+        # leader leaves (the later one when neither leads), with the claims
+        # linked to it, and is placed again like a new claim.
+        for a, b in sorted((a, b) for a in apart for b in apart[a] if a < b):
+            cluster = self.cluster_of[a]
+            if cluster is None or cluster != self.cluster_of[b]:
+                continue
+            leaving = groups.root(a if self.leader[cluster] == b else b)
+            for member in sorted(self.members[cluster]):
+                if groups.root(member) == leaving:
+                    self._unplace(member)
+        used = [*previous.clusters.values(), *previous.leaders]
+        return max(used, default=0) + 1
+
+    def _best_cluster(self, item: int, apart: dict[int, set[int]]) -> int | None:
+        claim = self.claims[item]
+        near = self.neighbours.get(item, {})
+        candidates = {self.cluster_of[j] for j in near if self.cluster_of[j] is not None}
+        ranked = []
+        for cluster in candidates:
+            leader = self.leader[cluster]
+            score = near.get(leader)
+            if score is None:
+                score = similarity(claim, self.claims[leader])
+            if score >= self.threshold:
+                ranked.append((-score, cluster, leader))
+        for negative_score, cluster, leader in sorted(ranked):
+            if apart.get(item) and apart[item] & self.members[cluster]:
+                continue
+            if judge(claim, self.claims[leader], -negative_score, self.threshold).same:
+                return cluster
+        return None
+
+    def _conflicts(self) -> list[ClaimConflict]:
+        best: dict[tuple[int, int, str], ClaimConflict] = {}
+        for i, j, score in zip(self.left.tolist(), self.right.tolist(), self.scores.tolist()):
+            verdict = judge(self.claims[i], self.claims[j], score, self.threshold)
+            if verdict.conflict is None:
+                continue
+            ci, cj = self.cluster_of[i], self.cluster_of[j]
+            slot = (min(ci, cj), max(ci, cj), verdict.conflict)
+            if slot not in best or best[slot].score < score:
+                best[slot] = ClaimConflict(self.keys[i], self.keys[j], verdict.conflict, score, verdict.figures)
+        return sorted(best.values(), key=lambda conflict: -conflict.score)
+
+
+def adjusted_rand_index(truth: Mapping[Hashable, Hashable], found: Mapping[Hashable, Hashable]) -> float:
+    """The adjusted Rand index of two clusterings of the same items (1 = identical)."""
+    def pairs(count: int) -> int:
+        return count * (count - 1) // 2
+
+    together: dict[tuple[Hashable, Hashable], int] = defaultdict(int)
+    rows: dict[Hashable, int] = defaultdict(int)
+    columns: dict[Hashable, int] = defaultdict(int)
+    for item, label in truth.items():
+        together[label, found[item]] += 1
+        rows[label] += 1
+        columns[found[item]] += 1
+    index = sum(pairs(n) for n in together.values())
+    row_sum = sum(pairs(n) for n in rows.values())
+    column_sum = sum(pairs(n) for n in columns.values())
+    expected = row_sum * column_sum / pairs(len(truth)) if len(truth) > 1 else 0.0
+    maximum = (row_sum + column_sum) / 2
+    if maximum == expected:
+        return 1.0
+    return (index - expected) / (maximum - expected)
