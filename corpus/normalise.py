@@ -36,7 +36,11 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud
 
 def normalise_text(raw: str) -> str:
     """The text as it will be stored (see the module docstring for the rules)."""
-    if _UNSAFE.search(raw) or "\u2028" in raw or "\u2029" in raw:
+    # Fast path: printable lines hold nothing to remove (isprintable is False
+    # for every control, separator and format character, and more; the regular
+    # expressions below decide for those).
+    clean = all(line.isprintable() for line in raw.split("\n"))
+    if not clean and (_UNSAFE.search(raw) or "\u2028" in raw or "\u2029" in raw):
         raw = _ESCAPE_SEQUENCE.sub("", raw)
         raw = _NEWLINES.sub("\n", raw)
         raw = _UNSAFE.sub("", raw)

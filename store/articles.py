@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import sqlite_utils
 
+from store.db import write
 from store.models import Article, ArticleSummary
+
+_WORDS = re.compile(r"\w+")
 
 _SUMMARY = (
     "SELECT a.rowid AS rowid, a.id, o.name AS outlet, a.title, a.length, a.url, a.published"
@@ -17,7 +21,9 @@ _SUMMARY = (
 
 class ArticleStore:
     """Articles by id, by position and by page; pages are keyed by rowid, so
-    the millionth page costs what the first does."""
+    the millionth page costs what the first does. Title search matches the
+    beginnings of words, every typed word in any order ("min def" finds
+    "Minister defends ...")."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
@@ -37,19 +43,44 @@ class ArticleStore:
         row["metadata"] = json.loads(row["metadata"] or "{}")
         return Article(**row)
 
+    def index_titles(self, chunk: int = 20_000) -> int:
+        """Bring the title search index up to date; returns how many titles it added.
+
+        Articles are never changed or removed, so indexing is append-only:
+        everything above the highest indexed rowid is new.
+        """
+        added = 0
+        while True:
+            with write(self.db):
+                marker = self.db.execute("SELECT value FROM settings WHERE key = 'title_index_rowid'").fetchone()
+                start = int(marker[0]) if marker else 0
+                top = self.db.execute(
+                    "SELECT max(rowid), count(*) FROM (SELECT rowid FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?)",
+                    [start, chunk],
+                ).fetchone()
+                if not top[1]:
+                    return added
+                self.db.execute(
+                    "INSERT INTO article_titles (rowid, title) SELECT rowid, title FROM articles WHERE rowid > ? AND rowid <= ?",
+                    [start, top[0]],
+                )
+                self.db.execute(
+                    "INSERT INTO settings (key, value) VALUES ('title_index_rowid', ?)"
+                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [str(top[0])],
+                )
+                added += top[1]
+
     def _where(self, outlet: str | None, title_contains: str | None) -> tuple[str, list[Any]]:
         clauses, params = [], []
         if outlet:
             clauses.append("o.name = ?")
             params.append(outlet)
-        if title_contains:
-            escaped = title_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            if len(title_contains) >= 3:
-                # The trigram index answers substring searches of three or more characters.
-                clauses.append("a.rowid IN (SELECT rowid FROM article_titles WHERE title LIKE ? ESCAPE '\\')")
-            else:
-                clauses.append("a.title LIKE ? ESCAPE '\\'")
-            params.append(f"%{escaped}%")
+        words = _WORDS.findall(title_contains or "")
+        if words:
+            self.index_titles()
+            clauses.append("a.rowid IN (SELECT rowid FROM article_titles WHERE article_titles MATCH ?)")
+            params.append(" AND ".join(f'"{word}"*' for word in words))
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def page(

@@ -19,7 +19,7 @@ from store import events
 from store.db import write
 from store.models import Span
 
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 _SQL_PARAMS = 900  # below SQLite's default limit on host parameters
 
 
