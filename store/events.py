@@ -58,14 +58,15 @@ def record(
     after: Span | None = None,
     target: str | None = None,
     event_id: str | None = None,
+    batch: str | None = None,
 ) -> str:
     """Append one event (inside the caller's write transaction); returns its id."""
     event_id = event_id or new_id()
     span = after or before
     db.execute(
-        "INSERT INTO events (id, at, annotator, os_user, article_id, span_id, action, target, before, after)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [event_id, now(), annotator, os_user(), article_id, span.id if span else None, action, target,
+        "INSERT INTO events (id, at, annotator, os_user, article_id, span_id, action, target, batch, before, after)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [event_id, now(), annotator, os_user(), article_id, span.id if span else None, action, target, batch,
          _snapshot(before), _snapshot(after)],
     )
     return event_id
@@ -108,6 +109,23 @@ def redo_target(db: sqlite_utils.Database, annotator: str, article_id: str) -> E
         if is_undone(db, event["id"]):
             return Event.from_row(event)
     return None
+
+
+def batch_steps(db: sqlite_utils.Database, target: Event, action: str) -> list[Event]:
+    """The events one undo (or redo) of ``target`` takes back: the target alone,
+    or every event of its batch still in force (or still undone), latest first
+    for undo and earliest first for redo."""
+    if target.batch is None:
+        return [target]
+    order = "DESC" if action == "undo" else "ASC"
+    rows = _rows(
+        db.execute(
+            f"SELECT * FROM events WHERE batch = ? AND annotator = ? AND action IN {UNDOABLE!r} ORDER BY seq {order}",
+            [target.batch, target.annotator],
+        )
+    )
+    want_undone = action == "redo"
+    return [Event.from_row(r) for r in rows if is_undone(db, r["id"]) == want_undone]
 
 
 def history(db: sqlite_utils.Database, article_id: str) -> list[Event]:

@@ -84,6 +84,7 @@ class Event(BaseModel):
     span_id: str | None
     action: str
     target: str | None = None
+    batch: str | None = None
     before: Span | None = None
     after: Span | None = None
 

@@ -129,7 +129,34 @@ def _v2_title_search(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_title_search]
+def _v3_event_batches(db: sqlite_utils.Database) -> None:
+    """Events made by one command (accept all suggestions of a label) share a
+    batch id, so one undo takes them all back."""
+    db.execute("ALTER TABLE events ADD COLUMN batch TEXT")
+
+
+def _v4_article_locks(db: sqlite_utils.Database) -> None:
+    """Soft locks: who has which article open right now (see store/assignment.py).
+
+    ``seen_at`` is refreshed while the annotator works; a lock older than the
+    idle limit no longer counts.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE article_locks (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            annotator TEXT NOT NULL,
+            taken_at TEXT NOT NULL,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, annotator)
+        );
+        CREATE INDEX article_locks_seen ON article_locks(seen_at)
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_title_search, _v3_event_batches, _v4_article_locks]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

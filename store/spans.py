@@ -12,10 +12,24 @@ import json
 from typing import Any
 
 import sqlite_utils
+from pydantic import BaseModel, Field
 
 from store import events
 from store.db import StoreError, write
-from store.models import Origin, Span, Status
+from store.models import Event, Origin, Span, Status
+
+
+class NewSpan(BaseModel):
+    """A span to be added; the store fills in its text, times and version."""
+
+    article_id: str
+    start: int
+    end: int
+    label: str
+    origin: Origin = "manual"
+    status: Status = "accepted"
+    attrs: dict[str, Any] = Field(default_factory=dict)
+    span_id: str | None = None
 
 
 class SpanError(StoreError):
@@ -112,15 +126,31 @@ class SpanStore:
             if events.already_recorded(self.db, event_id):
                 row = self.db.execute("SELECT span_id FROM events WHERE id = ?", [event_id]).fetchone()
                 return _fetch(self.db, row[0])  # a retry of a write that already landed
-            covered = validate(self.db, article_id, start, end, label)
-            stamp = events.now()
-            span = Span(
-                id=span_id or events.new_id(), article_id=article_id, start=start, end=end, label=label,
-                text=covered, annotator=annotator, origin=origin, status=status, attrs=attrs or {},
-                created_at=stamp, updated_at=stamp,
+            return self._insert(
+                NewSpan(article_id=article_id, start=start, end=end, label=label, origin=origin, status=status,
+                        attrs=attrs or {}, span_id=span_id),
+                annotator, acting=acting, event_id=event_id,
             )
-            self.db["spans"].insert(span.to_row())
-            events.record(self.db, annotator=acting or annotator, action="add", article_id=article_id, after=span, event_id=event_id)
+
+    def add_many(self, spans: list[NewSpan], annotator: str, *, acting: str | None = None) -> list[Span]:
+        """Store several spans in one transaction as one batch: one undo takes them all back."""
+        batch = events.new_id()
+        with write(self.db):
+            return [self._insert(span, annotator, acting=acting, batch=batch) for span in spans]
+
+    def _insert(
+        self, new: NewSpan, annotator: str, *, acting: str | None, event_id: str | None = None, batch: str | None = None
+    ) -> Span:
+        covered = validate(self.db, new.article_id, new.start, new.end, new.label)
+        stamp = events.now()
+        span = Span(
+            id=new.span_id or events.new_id(), article_id=new.article_id, start=new.start, end=new.end,
+            label=new.label, text=covered, annotator=annotator, origin=new.origin, status=new.status,
+            attrs=new.attrs, created_at=stamp, updated_at=stamp,
+        )
+        self.db["spans"].insert(span.to_row())
+        events.record(self.db, annotator=acting or annotator, action="add", article_id=new.article_id, after=span,
+                      event_id=event_id, batch=batch)
         return span
 
     def update(
@@ -198,18 +228,22 @@ class SpanStore:
             target = find(self.db, annotator, article_id)
             if target is None:
                 return None
-            # Undo moves the span from target.after back to target.before; redo the other way.
-            expected, wanted = (target.after, target.before) if action == "undo" else (target.before, target.after)
-            current = _fetch(self.db, (target.after or target.before).id)
-            if _content(current) != _content(expected):
-                raise SpanConflict(f"cannot {action}: the span was changed since, in this or another session")
-            if wanted is None:
-                self.db.execute("DELETE FROM spans WHERE id = ?", [current.id])
-                result = current
-            else:
-                version = (current.version if current else wanted.version) + 1
-                result = wanted.model_copy(update={"version": version, "updated_at": events.now()})
-                _write_row(self.db, result)
-            events.record(self.db, annotator=annotator, action=action, article_id=article_id,
-                          before=current, after=None if wanted is None else result, target=target.id)
-            return result
+            results = [self._reverse(step, annotator, action) for step in events.batch_steps(self.db, target, action)]
+            return results[0]
+
+    def _reverse(self, target: Event, annotator: str, action: str) -> Span:
+        """Undo moves the span from ``target.after`` back to ``target.before``; redo the other way."""
+        expected, wanted = (target.after, target.before) if action == "undo" else (target.before, target.after)
+        current = _fetch(self.db, (target.after or target.before).id)
+        if _content(current) != _content(expected):
+            raise SpanConflict(f"cannot {action}: the span was changed since, in this or another session")
+        if wanted is None:
+            self.db.execute("DELETE FROM spans WHERE id = ?", [current.id])
+            result = current
+        else:
+            version = (current.version if current else wanted.version) + 1
+            result = wanted.model_copy(update={"version": version, "updated_at": events.now()})
+            _write_row(self.db, result)
+        events.record(self.db, annotator=annotator, action=action, article_id=target.article_id,
+                      before=current, after=None if wanted is None else result, target=target.id, batch=target.batch)
+        return result

@@ -120,3 +120,21 @@ def test_span_attributes_are_kept_as_json(store, article):
     row = store.db.execute("SELECT attrs FROM spans WHERE id = ?", [span.id]).fetchone()[0]
     assert json.loads(row) == {"unit": "soldier", "value": 100000}
     assert store.spans.get(span.id).attrs == {"value": 100000, "unit": "soldier"}
+
+
+def test_spans_added_as_one_batch_are_undone_and_redone_together(store, article):
+    from store.spans import NewSpan
+
+    single = store.spans.add(article, 0, 3, "claim", "ann")
+    batch = store.spans.add_many(
+        [NewSpan(article_id=article, start=18, end=34, label="figure"), NewSpan(article_id=article, start=47, end=65, label="claim")],
+        "ann",
+    )
+    assert len(store.spans.for_article(article)) == 3
+    store.spans.undo(article, "ann")
+    assert [s.id for s in store.spans.for_article(article)] == [single.id]
+    store.spans.redo(article, "ann")
+    assert {s.id for s in store.spans.for_article(article)} == {single.id, *(s.id for s in batch)}
+    store.spans.undo(article, "ann")
+    store.spans.undo(article, "ann")
+    assert store.spans.for_article(article) == []
