@@ -1,0 +1,1 @@
+"""Export: labelled datasets from the database."""
