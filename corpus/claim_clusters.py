@@ -188,10 +188,13 @@ class _Clusterer:
         scores = score_pairs(claims, left, right, workers=workers)
         close = scores >= threshold
         self.left, self.right, self.scores = left[close], right[close], scores[close]
-        self.neighbours: dict[int, dict[int, float]] = defaultdict(dict)
-        for i, j, score in zip(self.left.tolist(), self.right.tolist(), self.scores.tolist()):
-            self.neighbours[i][j] = score
-            self.neighbours[j][i] = score
+        # Matching neighbours of every claim, both ways, as compressed rows.
+        source = np.concatenate([self.left, self.right]).astype(np.int32)
+        order = np.argsort(source, kind="stable")
+        self.neighbour = np.concatenate([self.right, self.left]).astype(np.int32)[order]
+        self.neighbour_score = np.concatenate([self.scores, self.scores])[order]
+        self.row = np.searchsorted(source[order], np.arange(len(keys) + 1))
+        del source, order
         self.cluster_of: list[int | None] = [None] * len(keys)
         self.members: dict[int, set[int]] = defaultdict(set)
         self.leader: dict[int, int] = {}
@@ -277,7 +280,8 @@ class _Clusterer:
 
     def _best_cluster(self, item: int, apart: dict[int, set[int]]) -> int | None:
         claim = self.claims[item]
-        near = self.neighbours.get(item, {})
+        start, stop = self.row[item], self.row[item + 1]
+        near = dict(zip(self.neighbour[start:stop].tolist(), self.neighbour_score[start:stop].tolist()))
         candidates = {self.cluster_of[j] for j in near if self.cluster_of[j] is not None}
         ranked = []
         for cluster in candidates:
@@ -295,16 +299,21 @@ class _Clusterer:
         return None
 
     def _conflicts(self) -> list[ClaimConflict]:
-        best: dict[tuple[int, int, str], ClaimConflict] = {}
-        for i, j, score in zip(self.left.tolist(), self.right.tolist(), self.scores.tolist()):
-            verdict = judge(self.claims[i], self.claims[j], score, self.threshold)
-            if verdict.conflict is None:
-                continue
+        """The best-scoring conflicting pair between each two clusters."""
+        cluster_of = np.array(self.cluster_of, dtype=np.int64)
+        apart = cluster_of[self.left] != cluster_of[self.right]
+        left, right, scores = self.left[apart], self.right[apart], self.scores[apart]
+        order = np.argsort(-scores, kind="stable")
+        found: dict[tuple[int, int], ClaimConflict] = {}
+        for i, j, score in zip(left[order].tolist(), right[order].tolist(), scores[order].tolist()):
             ci, cj = self.cluster_of[i], self.cluster_of[j]
-            slot = (min(ci, cj), max(ci, cj), verdict.conflict)
-            if slot not in best or best[slot].score < score:
-                best[slot] = ClaimConflict(self.keys[i], self.keys[j], verdict.conflict, score, verdict.figures)
-        return sorted(best.values(), key=lambda conflict: -conflict.score)
+            slot = (min(ci, cj), max(ci, cj))
+            if slot in found:
+                continue
+            verdict = judge(self.claims[i], self.claims[j], score, self.threshold)
+            if verdict.conflict is not None:
+                found[slot] = ClaimConflict(self.keys[i], self.keys[j], verdict.conflict, score, verdict.figures)
+        return list(found.values())
 
 
 def adjusted_rand_index(truth: Mapping[Hashable, Hashable], found: Mapping[Hashable, Hashable]) -> float:

@@ -16,6 +16,10 @@ figure values nor negation words, and then applies the guards:
   conflict ``"direction"``). Numbers the figure reader leaves alone
   ("5p", "a third") must be written the same on both sides.
 
+Two claims that each name a person, place or month the other does not
+("Police in Kocher arrested 11 people" / "Police in Marlain arrested 11
+people") are about different subjects: not the same, and no conflict.
+
 A conflict is reported, not a match: ``same`` is False and ``conflict``
 says why. Claims of fewer than :data:`corpus.claim_text.MIN_WORDS` words are
 never the same automatically.
@@ -193,6 +197,11 @@ def _opposite_directions(a: ClaimText, b: ClaimText) -> bool:
                and (axis, -sign) not in a.directions for axis, sign in a.directions)
 
 
+def _different_names(a: ClaimText, b: ClaimText) -> bool:
+    """Each claim names someone or somewhere the other does not: another subject."""
+    return bool(a.names - set(b.words.split(" "))) and bool(b.names - set(a.words.split(" ")))
+
+
 def judge(a: ClaimText, b: ClaimText, score: float, threshold: float = DEFAULT_THRESHOLD) -> MatchVerdict:
     """The verdict for two prepared claims whose word similarity is ``score``.
 
@@ -200,6 +209,8 @@ def judge(a: ClaimText, b: ClaimText, score: float, threshold: float = DEFAULT_T
     and need the guards only on the pairs that reach the threshold.
     """
     if score < threshold or a.word_count < MIN_WORDS or b.word_count < MIN_WORDS:
+        return MatchVerdict(score=score, same=False)
+    if _different_names(a, b):
         return MatchVerdict(score=score, same=False)
     if a.negated != b.negated:
         return MatchVerdict(score=score, same=False, conflict="negation")

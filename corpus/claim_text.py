@@ -76,6 +76,9 @@ NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neith
 # Negation words that do not deny the claim.
 _NOT_DENIALS = re.compile(r"\b(?:not\s+only|not\s+least|no\s+doubt)\b")
 _TOKEN = re.compile(r"#[^\s]+|[a-z0-9]+")
+_CASED_WORD = re.compile(r"[A-Za-z][A-Za-z']*")
+# What may stand between a sentence start and its first word.
+_SENTENCE_BREAK = re.compile(r"[.!?:;\"'(]")
 # Quantities the figure reader leaves alone ("5p", "F-35", "a third"):
 # tokens with a digit, and fractions in words.
 _FRACTIONS = frozenset({"half", "halves", "third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth", "tenths"})
@@ -135,7 +138,9 @@ class ClaimText:
     ``body``); ``other_numbers`` the number-like tokens the figure reader did
     not take (``"5p"``, ``"third"``); ``negated`` whether the body denies;
     ``directions`` the ``(axis, sign)`` pairs its direction words state;
-    ``attribution`` the clause set aside (empty when none).
+    ``names`` the capitalised words inside sentences (people, places,
+    months), in the form of ``words``; ``attribution`` the clause set aside
+    (empty when none).
     """
 
     body: str
@@ -144,6 +149,7 @@ class ClaimText:
     other_numbers: tuple[str, ...]
     negated: bool
     directions: frozenset[tuple[str, int]]
+    names: frozenset[str]
     attribution: str
     word_count: int
 
@@ -200,6 +206,17 @@ def _figure_words(figure: Figure) -> str:
     )
 
 
+def _names(body: str) -> frozenset[str]:
+    """Capitalised words that do not open a sentence, cut like matching words."""
+    names, previous_end = set(), None
+    for match in _CASED_WORD.finditer(body):
+        word = match.group()
+        if previous_end is not None and word[0].isupper() and not _SENTENCE_BREAK.search(body, previous_end, match.start()):
+            names.add(word.lower().removesuffix("'s")[:_TERM_LENGTH])
+        previous_end = match.end()
+    return frozenset(names - _STOPWORDS)
+
+
 def prepare_claim(text: str) -> ClaimText:
     """Normalise a claim for matching; see the module docstring."""
     body, attribution = split_attribution(unify_marks(text))
@@ -227,6 +244,7 @@ def prepare_claim(text: str) -> ClaimText:
         ),
         negated=negated,
         directions=frozenset(_DIRECTIONS[token] for token in tokens if token in _DIRECTIONS),
+        names=_names(body),
         attribution=attribution,
         word_count=sum(token not in NEGATIONS for token in tokens),
     )
