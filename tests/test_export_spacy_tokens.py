@@ -81,20 +81,32 @@ def test_tokens_match_spacy_on_the_demo_corpus(demo_texts):
         assert tokenizer.bounds(text) == _spacy_bounds(nlp, text), article_id
 
 
-def test_token_index_of_offsets_matches_spacy(demo_texts):
+def test_located_tokens_match_spacy_for_every_character(demo_texts):
     nlp = spacy.blank("en")
     tokenizer = Tokenizer()
     for article_id, text in [*demo_texts, ("hard", " ".join(HARD_CASES))]:
         doc = nlp(text)
-        offsets = list(range(len(text)))
-        found = tokenizer.token_at(text, offsets)
-        expected = []
-        for offset in offsets:
-            token = doc.char_span(offset, offset + 1, alignment_mode="expand")
-            expected.append(token.start if token is not None and len(token) else None)
-        for offset, got, want in zip(offsets, found, expected):
-            if not text[offset].isspace():
-                assert got == want, (article_id, offset, text[max(0, offset - 20) : offset + 20])
+        offsets = [i for i, char in enumerate(text) if not char.isspace()]
+        for offset, (index, start, end) in zip(offsets, tokenizer.locate(text, offsets)):
+            token = doc[index]
+            assert (token.idx, token.idx + len(token)) == (start, end), (article_id, offset)
+            assert start <= offset < end
+
+
+def test_span_tokens_say_whether_spacy_finds_the_span():
+    nlp = spacy.blank("en")
+    text = "🙂 Brevonia's army paid $43.9 billion, officials said.  "
+    spans = [(2, 10), (2, 12), (3, 10), (24, 37), (23, 38), (2, 13), (52, 54)]
+    doc = nlp(text)
+    for (start, end), found in zip(spans, Tokenizer().span_tokens(text, spans)):
+        strict = doc.char_span(start, end, alignment_mode="strict")
+        if found is None:
+            assert not text[start:end].strip()
+            continue
+        first, last, aligned = found
+        assert aligned == (strict is not None), text[start:end]
+        if strict is not None:
+            assert (strict.start, strict.end - 1) == (first, last)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ several tokens split by white space (none of the English ones is).
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Sequence
 
@@ -192,23 +191,19 @@ class Tokenizer:
             count += 1  # a lone space at the very start is a token: no token precedes it
         return count
 
-    def token_at(self, text: str, offsets: Sequence[int]) -> list[int | None]:
-        """For each offset, the index of the spaCy token containing that
-        character (None for the plain space between two tokens).
+    def locate(self, text: str, offsets: Sequence[int]) -> list[tuple[int, int, int]]:
+        """For each offset of a non-space character of ``text``, the spaCy
+        token containing it as ``(index, start, end)``.
 
         Counts tokens chunk by chunk with ``str.split`` and the cache instead
         of building every token: this runs once per exported article.
         """
-        result: list[int | None] = [None] * len(offsets)
-        every: list[tuple[int, int]] | None = None
+        result: list[tuple[int, int, int]] = [(0, 0, 0)] * len(offsets)
         position = counted = 0
         for i in sorted(range(len(offsets)), key=offsets.__getitem__):
             offset = offsets[i]
             if text[offset].isspace():
-                every = every if every is not None else self.bounds(text)
-                k = bisect.bisect_right(every, (offset, len(text) + 1)) - 1
-                result[i] = k if k >= 0 and every[k][0] <= offset < every[k][1] else None
-                continue
+                raise ValueError(f"offset {offset} is white space, which no token of its own contains")
             chunk_start = offset
             while chunk_start > 0 and not text[chunk_start - 1].isspace():
                 chunk_start -= 1
@@ -216,11 +211,39 @@ class Tokenizer:
                 counted += self._tokens_between(text, position, chunk_start)
                 position = chunk_start
             chunk = _NON_SPACE.match(text, chunk_start).group()
-            inside, index = offset - chunk_start, counted
+            index, token_start = counted, chunk_start
             for length in self.chunk_pieces(chunk):
-                if inside < length:
+                if offset < token_start + length:
+                    result[i] = (index, token_start, token_start + length)
                     break
-                inside -= length
+                token_start += length
                 index += 1
-            result[i] = index
+        return result
+
+    def span_tokens(self, text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int, bool] | None]:
+        """For each ``(start, end)`` span, ``(first token, last token, aligned)``:
+        the tokens holding its first and last non-space characters (the last
+        index inclusive, as Prodigy's ``token_end``) and whether the span starts
+        and ends exactly on token edges, so that spaCy's
+        ``doc.char_span(start, end, alignment_mode="strict")`` finds it. None
+        for a span of white space only."""
+        edges: list[tuple[int, int] | None] = []
+        offsets: list[int] = []
+        for start, end in spans:
+            first, last = start, end - 1
+            while first <= last and text[first].isspace():
+                first += 1
+            while last >= first and text[last].isspace():
+                last -= 1
+            edges.append((first, last) if first <= last else None)
+            if first <= last:
+                offsets += (first, last)
+        located = iter(self.locate(text, offsets))
+        result: list[tuple[int, int, bool] | None] = []
+        for (start, end), edge in zip(spans, edges):
+            if edge is None:
+                result.append(None)
+                continue
+            (first, first_start, _), (last, _, last_end) = next(located), next(located)
+            result.append((first, last, first_start == start and last_end == end))
         return result

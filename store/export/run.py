@@ -1,0 +1,118 @@
+"""One export from start to end: select, write every output, rename them into place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from store.export.files import OutputFile, OutputFolder
+from store.export.formats import FORMATS
+from store.export.formats.base import ExportContext, ExportStats
+from store.export.query import ExportError, ExportFilter, ExportQuery
+from store.export.split import SPLIT_TABLE, assign_parts, part_names
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote and where."""
+
+    format: str
+    paths: list[Path]
+    stats: ExportStats
+    labels: tuple[str, ...]  # the labels the export is about, in the label set's order
+
+    def summary(self) -> str:
+        """One line for the end of the command (more when something was left out)."""
+        stats = self.stats
+        where = ", ".join(
+            f"{path} ({count:,} articles)" for path, count in zip(self.paths, stats.per_part)
+        ) if len(self.paths) > 1 else str(self.paths[0])
+        lines = [f"exported {stats.articles:,} articles and {stats.spans:,} spans as {self.format} to {where}"]
+        if stats.dropped and self.format == "conll":
+            lines.append(
+                f"dropped {stats.dropped:,} spans that overlap a span of higher priority (label order, then longer, "
+                "then earlier); --layers writes a column per label"
+            )
+        elif stats.dropped:
+            lines.append(f"dropped {stats.dropped:,} spans of white space only (no token holds them)")
+        if stats.misaligned:
+            lines.append(
+                f"{stats.misaligned:,} spans start or end inside a spaCy token: their token indices cover the whole "
+                "tokens, and spaCy's char_span needs alignment_mode='expand' for them"
+            )
+        return "\n".join(lines)
+
+
+def part_path(out: Path, part: str, suffix: str) -> Path:
+    """Where one part of a split goes: ``data.jsonl`` → ``data.train.jsonl``."""
+    return out.with_name(f"{out.stem if out.suffix else out.name}.{part}{out.suffix or suffix}")
+
+
+def _labels(db: sqlite_utils.Database, flt: ExportFilter) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    labels = tuple(row[0] for row in db.execute("SELECT name FROM labels ORDER BY position, name"))
+    if unknown := sorted(set(flt.labels) - set(labels)):
+        raise ExportError(f"unknown label {unknown[0]!r} (known: {', '.join(labels)})")
+    columns = tuple(label for label in labels if not flt.labels or label in flt.labels)
+    return labels, columns
+
+
+def export(
+    db: sqlite_utils.Database,
+    fmt: str,
+    out: Path,
+    flt: ExportFilter,
+    *,
+    split: tuple[float, ...] | None = None,
+    seed: int = 0,
+    force: bool = False,
+    layers: bool = False,
+    on_article: Callable[[int], None] | None = None,
+) -> ExportReport:
+    """Write the selected articles as ``fmt`` to ``out`` (or to one file per
+    part of ``split``). Nothing appears under a final name unless the whole
+    export succeeded. The database is read in one transaction, so the export
+    is a consistent snapshot even while annotators keep working.
+    """
+    writer_class = FORMATS[fmt]
+    to_stdout = str(out) == "-"
+    if to_stdout and (split or not writer_class.stdout):
+        raise ExportError(
+            "--out - (standard output) works for one jsonl or csv file"
+            + (", not with --split" if split else f", not for {fmt}")
+        )
+    labels, columns = _labels(db, flt)
+    context = ExportContext(labels=labels, columns=columns, stats=ExportStats(), layers=layers)
+    query = ExportQuery(flt)
+    targets = [part_path(out, name, writer_class.suffix) for name in part_names(split)] if split else [out]
+    context.stats.per_part = [0] * len(targets)
+    outputs: list[OutputFile | OutputFolder] = []
+    db.execute("BEGIN")
+    try:
+        for target in targets:
+            outputs.append(OutputFolder(target, force=force) if writer_class.folder else OutputFile(target, force=force))
+        writers = [writer_class(output, context) for output in outputs]
+        table = assign_parts(db, query, split, seed) if split else None
+        stats = context.stats
+        for article in query.articles(db, split_table=table):
+            writers[article.part].write(article)
+            stats.articles += 1
+            stats.spans += len(article.spans)
+            stats.per_part[article.part] += 1
+            if on_article:
+                on_article(stats.articles)
+        for writer in writers:
+            writer.finish()
+        for output in outputs:
+            output.commit()
+    except BaseException:
+        for output in outputs:
+            output.abort()
+        raise
+    finally:
+        db.execute(f"DROP TABLE IF EXISTS temp.{SPLIT_TABLE}")
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")  # a read-only snapshot: nothing to commit
+    return ExportReport(format=fmt, paths=targets, stats=context.stats, labels=columns)

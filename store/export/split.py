@@ -1,0 +1,71 @@
+"""Train, dev and test parts of an export: by article, stratified by outlet,
+the same for the same seed.
+
+Within each outlet, articles are ordered by a hash of the seed and their id
+(so the order is random-looking but fixed) and cut at the cumulative ratios;
+an article at rank ``r`` of ``n`` goes to the first part whose cumulative
+share exceeds ``(r + 0.5) / n``. Every outlet is thus split in the same
+proportions, as closely as its size allows. The assignment is computed in
+SQLite (a connection-private temporary table), so memory stays flat.
+"""
+
+from __future__ import annotations
+
+from hashlib import sha256
+
+import sqlite_utils
+
+from store.export.query import ExportError, ExportQuery
+
+SPLIT_TABLE = "export_split"
+PART_NAMES = {2: ("train", "test"), 3: ("train", "dev", "test")}
+
+
+def parse_ratios(value: str) -> tuple[float, ...]:
+    """``80,10,10`` (or ``80,20``) as shares that add up to one."""
+    try:
+        numbers = tuple(float(piece) for piece in value.split(","))
+    except ValueError:
+        raise ExportError(f"--split {value!r}: give two or three numbers such as 80,10,10") from None
+    if len(numbers) not in PART_NAMES or any(n < 0 for n in numbers) or sum(numbers) <= 0:
+        raise ExportError(f"--split {value!r}: give two or three non-negative numbers such as 80,10,10 or 90,10")
+    total = sum(numbers)
+    return tuple(n / total for n in numbers)
+
+
+def part_names(ratios: tuple[float, ...]) -> tuple[str, ...]:
+    """The names of the parts: train and test, or train, dev and test."""
+    return PART_NAMES[len(ratios)]
+
+
+def _split_key(seed: str, article_id: str) -> str:
+    return sha256(f"{seed}\x00{article_id}".encode()).hexdigest()
+
+
+def assign_parts(db: sqlite_utils.Database, query: ExportQuery, ratios: tuple[float, ...], seed: int) -> str:
+    """Fill a temporary table (article_id, part) for the selected articles;
+    returns its name for :meth:`ExportQuery.articles`.
+
+    The table lives in the connection's own temporary database: nothing is
+    written to the database file, so no write transaction is needed.
+    """
+    db.conn.create_function("claimdesk_split_key", 2, _split_key, deterministic=True)
+    cuts, total = [], 0.0
+    for share in ratios[:-1]:
+        total += share
+        cuts.append(total)
+    case = " ".join(f"WHEN rank + 0.5 < n * ? THEN {i}" for i in range(len(cuts)))
+    selection, params = query.selection()
+    db.execute(f"DROP TABLE IF EXISTS temp.{SPLIT_TABLE}")
+    db.execute(f"CREATE TEMP TABLE {SPLIT_TABLE} (article_id TEXT PRIMARY KEY, part INTEGER NOT NULL)")
+    try:
+        db.execute(
+            f"INSERT INTO temp.{SPLIT_TABLE} SELECT id, CASE {case} ELSE {len(cuts)} END FROM ("
+            "SELECT a.id AS id, row_number() OVER (PARTITION BY a.outlet_id ORDER BY claimdesk_split_key(?, a.id)) - 1"
+            f" AS rank, count(*) OVER (PARTITION BY a.outlet_id) AS n {selection})",
+            [*cuts, str(seed), *params],
+        )
+    except BaseException:
+        db.execute(f"DROP TABLE IF EXISTS temp.{SPLIT_TABLE}")
+        raise
+    return SPLIT_TABLE
