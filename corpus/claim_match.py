@@ -193,8 +193,11 @@ def _number_disagreements(a: ClaimText, b: ClaimText) -> tuple[tuple[str, str], 
 
 
 def _opposite_directions(a: ClaimText, b: ClaimText) -> bool:
-    return any((axis, -sign) in b.directions and (axis, sign) not in b.directions
-               and (axis, -sign) not in a.directions for axis, sign in a.directions)
+    """The direction words only one claim uses point opposite ways ("rose" / "fell")."""
+    only_a = {(axis, sign) for word, axis, sign in a.directions - b.directions}
+    only_b = {(axis, sign) for word, axis, sign in b.directions - a.directions}
+    return any((axis, -sign) in only_b and (axis, -sign) not in only_a and (axis, sign) not in only_b
+               for axis, sign in only_a)
 
 
 def _different_names(a: ClaimText, b: ClaimText) -> bool:

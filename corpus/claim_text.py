@@ -137,7 +137,7 @@ class ClaimText:
     negation words. ``figures`` are the figures of the body (offsets into
     ``body``); ``other_numbers`` the number-like tokens the figure reader did
     not take (``"5p"``, ``"third"``); ``negated`` whether the body denies;
-    ``directions`` the ``(axis, sign)`` pairs its direction words state;
+    ``directions`` its direction words as ``(word, axis, sign)``;
     ``names`` the capitalised words inside sentences (people, places,
     months), in the form of ``words``; ``attribution`` the clause set aside
     (empty when none).
@@ -148,7 +148,7 @@ class ClaimText:
     figures: tuple[Figure, ...]
     other_numbers: tuple[str, ...]
     negated: bool
-    directions: frozenset[tuple[str, int]]
+    directions: frozenset[tuple[str, str, int]]
     names: frozenset[str]
     attribution: str
     word_count: int
@@ -243,7 +243,7 @@ def prepare_claim(text: str) -> ClaimText:
             if token in _FRACTIONS or (token[0] != "#" and any(c.isdigit() for c in token))
         ),
         negated=negated,
-        directions=frozenset(_DIRECTIONS[token] for token in tokens if token in _DIRECTIONS),
+        directions=frozenset((token, *_DIRECTIONS[token]) for token in tokens if token in _DIRECTIONS),
         names=_names(body),
         attribution=attribution,
         word_count=sum(token not in NEGATIONS for token in tokens),
