@@ -83,6 +83,12 @@ class ArticleStore:
             params.append(" AND ".join(f'"{word}"*' for word in words))
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
+    def filter_clause(self, *, outlet: str | None = None, title_contains: str | None = None) -> tuple[str, list[Any]]:
+        """The SQL condition (over ``articles a JOIN outlets o``) and parameters that
+        :meth:`page` and :meth:`count` use, for queries that add their own columns."""
+        where, params = self._where(outlet, title_contains)
+        return where.removeprefix(" WHERE "), params
+
     def page(
         self, *, after_rowid: int = 0, limit: int = 100, outlet: str | None = None, title_contains: str | None = None
     ) -> list[ArticleSummary]:

@@ -1,0 +1,203 @@
+"""The claimdesk app: library, annotate and help screens over one database.
+
+The app owns what the screens share: the annotator's name, the label set,
+the keymap (applied with ``App.set_keymap``) and two store threads — the
+writer, which also reads what the annotate screen needs so that a reload
+always sees the write before it, and the reader, for library pages and
+title searches that may scan a large table.
+
+SIGHUP and SIGTERM end the app cleanly: the position is saved and queued
+changes are committed before the process exits (Textual installs no
+handler; without one a dropped SSH connection kills the app mid-write).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual.app import App
+from textual.command import Hit, Hits, Provider
+
+from store import Store, StoreError
+from store.models import Label
+from store.progress import ProgressStore
+from tui.bindings import APP
+from tui.keymap import Keymap, load_keymap
+from tui.safe_text import visible
+from tui.screens.annotate import AnnotateScreen, annotate_screen_class
+from tui.screens.help import HelpScreen
+from tui.screens.library import LibraryScreen
+from tui.store_thread import Job, StoreThread
+
+T = TypeVar("T")
+HANGUP_CODES = {signal.SIGHUP: 129, signal.SIGTERM: 143}
+
+
+def read_labels(db_path: Path) -> list[Label]:
+    """The database's label set, or none when there is no database yet."""
+    if not Path(db_path).exists():
+        return []
+    with Store(db_path, create=False) as store:
+        return store.labels.all()
+
+
+class ArticleCommands(Provider):
+    """Command palette: open an article by title."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        assert isinstance(app, ClaimdeskApp)
+        query = query.strip()
+        if not query:
+            return
+        try:
+            found = await app.reader.submit(lambda store: store.articles.page(title_contains=query, limit=20))
+        except StoreError:
+            return
+        matcher = self.matcher(query)
+        for article in found:
+            title = visible(f"Open: {article.title} ({article.outlet})", keep_newlines=False)
+            score = matcher.match(title)
+            yield Hit(max(score, 0.1), matcher.highlight(title), lambda a=article.id: app.open_article(a),
+                      help=visible(article.id, keep_newlines=False))
+
+
+class ActionCommands(Provider):
+    """Command palette: every action of the screen below, by its description."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or binding.action in ("command_palette",):
+                continue
+            name = f"{binding.description} ({key})"
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name),
+                          lambda a=binding.action, n=active.node: self.app.call_later(self.app.run_action, a, n))
+
+
+class ClaimdeskApp(App):
+    """The annotator: see the module docstring."""
+
+    TITLE = "claimdesk"
+    CSS_PATH = "app.tcss"
+    BINDINGS = APP
+    COMMANDS = App.COMMANDS | {ArticleCommands, ActionCommands}
+
+    def __init__(self, db_path: Path | str, annotator: str, keymap: str | Keymap = "default",
+                 *, user_keymap: Path | None = None) -> None:
+        self.db_path = Path(db_path)
+        self.annotator = annotator
+        self.labels = read_labels(self.db_path)
+        db_keys = {label.name: label.key for label in self.labels}
+        if isinstance(keymap, Keymap):
+            self.keymap, self.keymap_name = keymap, "custom"
+        else:
+            self.keymap = load_keymap(keymap, user_file=user_keymap, labels=db_keys)
+            self.keymap_name = keymap
+        super().__init__()
+        self.annotate_screen_type = annotate_screen_class(self.labels)
+        self.writer = StoreThread(self.db_path, "claimdesk-writer")
+        self.reader = StoreThread(self.db_path, "claimdesk-reader")
+        self._signals: list[int] = []
+
+    def on_mount(self) -> None:
+        self.set_keymap(dict(self.keymap.keys))
+        self.writer.start()
+        self.reader.start()
+        if not self.is_headless:
+            loop = asyncio.get_running_loop()
+            for signum in HANGUP_CODES:
+                loop.add_signal_handler(signum, self.hang_up, signum)
+                self._signals.append(signum)
+        self.push_screen(LibraryScreen())
+        self.resume()
+
+    def on_unmount(self) -> None:
+        # Screens have saved their positions by now; let the writer commit them.
+        loop = asyncio.get_running_loop()
+        for signum in self._signals:
+            loop.remove_signal_handler(signum)
+        self.writer.stop()
+        self.reader.stop()
+
+    def hang_up(self, signum: int) -> None:
+        """The terminal went away (SIGHUP) or we were told to stop (SIGTERM): exit cleanly."""
+        if isinstance(self.screen, AnnotateScreen):
+            self.screen.save_position()
+        self.exit(return_code=HANGUP_CODES.get(signum, 1))
+
+    # Jobs -----------------------------------------------------------------------
+
+    def run_job(self, thread: StoreThread, job: Job[T], on_done: Callable[[T], Any] | None = None,
+                *, on_error: Callable[[Exception], Any] | None = None) -> None:
+        """Run ``job`` in a store thread and hand its result to ``on_done`` on
+        the UI thread; errors go to ``on_error``, else to a notification."""
+        future = thread.submit(job)
+
+        def finished(done: asyncio.Future) -> None:
+            if done.cancelled():
+                return
+            error = done.exception()
+            if error is None:
+                if on_done is not None:
+                    on_done(done.result())
+            elif on_error is not None:
+                on_error(error)
+            elif self.is_running:
+                self.notify(str(error), severity="error", timeout=8)
+
+        future.add_done_callback(finished)
+
+    async def settled(self) -> None:
+        """Wait until both store threads are idle and their results shown (for tests)."""
+        for _ in range(3):
+            await self.writer.idle()
+            await self.reader.idle()
+
+    # Navigation -----------------------------------------------------------------
+
+    def resume(self) -> None:
+        """Reopen the article (and cursor) where this annotator left off."""
+        annotator = self.annotator
+
+        def reopen(progress) -> None:
+            if progress is not None:
+                self.open_article(progress.article_id, progress.cursor)
+
+        self.run_job(self.writer, lambda store: ProgressStore(store.db).resume(annotator), reopen,
+                     on_error=lambda error: None)
+
+    def open_article(self, article_id: str, cursor: int | None = None) -> None:
+        """Show an article on the annotate screen."""
+        if isinstance(self.screen, AnnotateScreen):
+            self.screen.open(article_id, cursor)
+        else:
+            self.push_screen(self.annotate_screen_type(article_id, cursor))
+
+    def open_next_unfinished(self, after_article_id: str | None) -> None:
+        """Open the next article this annotator has not finished, if any."""
+        annotator = self.annotator
+
+        def go(article_id: str | None) -> None:
+            if article_id is None:
+                self.notify("You have finished every article.", timeout=4)
+                if isinstance(self.screen, AnnotateScreen):
+                    self.pop_screen()
+            else:
+                self.open_article(article_id)
+
+        self.run_job(self.writer, lambda store: ProgressStore(store.db).next_unfinished(annotator, after_article_id), go)
+
+    def action_help(self) -> None:
+        """Show the keys (or close the list)."""
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen())

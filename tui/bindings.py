@@ -1,0 +1,145 @@
+"""Every user-facing key binding of the app, each with an id.
+
+The ids are the entries of ``keymaps/default.toml``, which also gives each
+binding its default keys; other keymaps remap them by id through
+``App.set_keymap``. The help screen lists these tables, so what it shows is
+generated from the bindings themselves.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from store.models import Label
+from tui.keymap import default_keys
+
+MOVE = "Move"
+SELECT = "Select"
+TAG = "Tag and edit spans"
+ARTICLES = "Articles"
+VIEW = "View"
+GENERAL = "General"
+
+# Binding id to its group on the help screen. (Textual's own Binding.group
+# would also merge the keys of a group into one footer entry, which hides
+# what each key does.)
+GROUPS: dict[str, str] = {}
+
+
+def bind(binding_id: str, action: str, description: str, group: str, *, show: bool = False,
+         priority: bool = False) -> Binding:
+    """A binding with its id and the default keys from ``keymaps/default.toml``."""
+    GROUPS[binding_id] = group
+    return Binding(default_keys()[binding_id], action, description, show=show, priority=priority, id=binding_id)
+
+
+APP = [
+    bind("app.quit", "quit", "Quit", GENERAL, show=True, priority=True),
+    bind("app.help", "help", "Keys", GENERAL, show=True),
+    bind("app.command-palette", "command_palette", "Commands", GENERAL, priority=True),
+]
+
+LIBRARY_TABLE = [
+    bind("library.cursor-up", "cursor_up", "Up", MOVE),
+    bind("library.cursor-down", "cursor_down", "Down", MOVE),
+    bind("library.page-up", "page_up", "Page up", MOVE),
+    bind("library.page-down", "page_down", "Page down", MOVE),
+    bind("library.first", "first", "First article", MOVE),
+    bind("library.last", "last", "Last article", MOVE),
+    bind("library.open", "open", "Open", ARTICLES, show=True),
+]
+
+LIBRARY = [
+    bind("library.search", "search", "Search titles", VIEW, show=True),
+    bind("library.filter-outlet", "filter_outlet", "Outlet", VIEW, show=True),
+    bind("library.filter-status", "filter_status", "Status", VIEW, show=True),
+    bind("library.clear-filters", "clear_filters", "Clear filters", VIEW),
+    bind("library.next-unfinished", "next_unfinished", "Next unfinished", ARTICLES, show=True),
+]
+
+DOCUMENT = [
+    bind("annotate.cursor-left", "move('left')", "Left", MOVE),
+    bind("annotate.cursor-right", "move('right')", "Right", MOVE),
+    bind("annotate.cursor-up", "move('up')", "Up", MOVE),
+    bind("annotate.cursor-down", "move('down')", "Down", MOVE),
+    bind("annotate.word-next", "move('word_next')", "Next word", MOVE),
+    bind("annotate.word-previous", "move('word_previous')", "Previous word", MOVE),
+    bind("annotate.sentence-next", "move('sentence_next')", "Next sentence", MOVE),
+    bind("annotate.sentence-previous", "move('sentence_previous')", "Previous sentence", MOVE),
+    bind("annotate.paragraph-next", "move('paragraph_next')", "Next paragraph", MOVE),
+    bind("annotate.paragraph-previous", "move('paragraph_previous')", "Previous paragraph", MOVE),
+    bind("annotate.page-up", "move('page_up')", "Page up", MOVE),
+    bind("annotate.page-down", "move('page_down')", "Page down", MOVE),
+    bind("annotate.document-start", "move('start')", "Start of article", MOVE),
+    bind("annotate.document-end", "move('end')", "End of article", MOVE),
+    bind("annotate.select-left", "move('left', True)", "Extend left", SELECT),
+    bind("annotate.select-right", "move('right', True)", "Extend right", SELECT),
+    bind("annotate.select-up", "move('up', True)", "Extend up", SELECT),
+    bind("annotate.select-down", "move('down', True)", "Extend down", SELECT),
+    bind("annotate.select-word-next", "move('word_next', True)", "Extend a word", SELECT),
+    bind("annotate.select-word-previous", "move('word_previous', True)", "Extend a word back", SELECT),
+    bind("annotate.select-mode", "select_mode", "Select", SELECT, show=True),
+    bind("annotate.select-sentence", "select_sentence", "Sentence", SELECT, show=True),
+    bind("annotate.clear-selection", "clear_selection", "Clear selection", SELECT),
+    bind("annotate.toggle-snap", "toggle_snap", "Snap to words on/off", SELECT),
+]
+
+ANNOTATE = [
+    bind("annotate.delete-span", "delete_span", "Delete span", TAG, show=True),
+    bind("annotate.span-end-next", "move_edge('end', 1)", "Span end a word right", TAG),
+    bind("annotate.span-end-previous", "move_edge('end', -1)", "Span end a word left", TAG),
+    bind("annotate.span-start-previous", "move_edge('start', -1)", "Span start a word left", TAG),
+    bind("annotate.span-start-next", "move_edge('start', 1)", "Span start a word right", TAG),
+    bind("annotate.span-next", "jump_span(1)", "Next span", MOVE),
+    bind("annotate.span-previous", "jump_span(-1)", "Previous span", MOVE),
+    bind("annotate.edit-attributes", "edit_attributes", "Attributes", TAG),
+    bind("annotate.undo", "undo", "Undo", TAG, show=True),
+    bind("annotate.redo", "redo", "Redo", TAG),
+    bind("annotate.search", "search", "Search", VIEW, show=True),
+    bind("annotate.article-next", "article(1)", "Next article", ARTICLES),
+    bind("annotate.article-previous", "article(-1)", "Previous article", ARTICLES),
+    bind("annotate.next-unfinished", "next_unfinished", "Next unfinished", ARTICLES),
+    bind("annotate.mark-done", "mark_done", "Done, next", ARTICLES, show=True),
+    bind("annotate.toggle-span-list", "toggle_span_list", "Span list", VIEW),
+    bind("annotate.library", "library", "Library", ARTICLES),
+]
+
+SEARCH = [
+    bind("search.next", "next_match", "Next match", VIEW, show=True),
+    bind("search.close", "close", "Close search", VIEW, show=True),
+]
+
+ATTRIBUTES = [
+    bind("attributes.save", "save", "Save", GENERAL, show=True),
+    bind("attributes.cancel", "cancel", "Cancel", GENERAL, show=True),
+]
+
+HELP = [
+    bind("help.close", "close", "Close", GENERAL, show=True),
+    bind("help.scroll-up", "scroll_up", "Scroll up", MOVE),
+    bind("help.scroll-down", "scroll_down", "Scroll down", MOVE),
+    bind("help.page-up", "page_up", "Page up", MOVE),
+    bind("help.page-down", "page_down", "Page down", MOVE),
+]
+
+
+def label_bindings(labels: list[Label]) -> list[Binding]:
+    """One binding per label with a key: it tags the selection (or relabels the span under the cursor)."""
+    bindings = []
+    for label in labels:
+        if label.key:
+            GROUPS[f"label.{label.name}"] = TAG
+            bindings.append(Binding(label.key, f"tag('{label.name}')", label.name.capitalize(),
+                                    show=label.position < 3, id=f"label.{label.name}"))
+    return bindings
+
+
+# The screens of the help page, each with the binding tables active on it.
+SCREEN_TABLES: dict[str, list[list[Binding]]] = {
+    "Annotate": [DOCUMENT, ANNOTATE],
+    "Search bar": [SEARCH],
+    "Library": [LIBRARY_TABLE, LIBRARY],
+    "Everywhere": [APP],
+    "Attribute editor": [ATTRIBUTES],
+    "Help": [HELP],
+}

@@ -1,0 +1,1 @@
+"""The screens of the app: library, annotate, help, and the attribute editor."""

@@ -1,0 +1,423 @@
+"""The annotate screen: read an article, select, tag, fix, undo.
+
+The document view moves the cursor and keeps the selection; this screen
+turns keys into changes through the store (in the writer thread, each one
+committed at once) and shows the result. Extension points for later
+features:
+
+- :meth:`AnnotateScreen.visible_spans` decides which spans show (a review
+  mode shows every annotator's; suggestions add pending ones);
+- :meth:`AnnotateScreen.side_panels` yields the panels beside the text (a
+  matches panel goes here) and :class:`tui.messages.SpansChanged` /
+  :class:`tui.messages.ArticleOpened` tell them what happened;
+- :meth:`AnnotateScreen.change` runs any store change with saving state,
+  conflict handling and a reload; new keys add bindings to
+  ``tui.bindings.ANNOTATE`` and an ``action_`` method here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+
+from corpus.figures import find_figures
+from corpus.numbers import find_numbers
+from store import SpanConflict, Store, StoreError
+from store.models import Article, Label, Span
+from store.progress import ProgressStore
+from tui.bindings import ANNOTATE, label_bindings
+from tui.messages import ArticleOpened, CursorMoved, SearchChanged, SearchClosed, SearchNext, SpansChanged
+from tui.widgets.document_view import DocumentView
+from tui.widgets.search_bar import SearchBar
+from tui.widgets.span_list import SpanList
+from tui.widgets.span_paint import PaintedSpan
+from tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from tui.app import ClaimdeskApp
+
+SAVE_CURSOR_AFTER_S = 1.0
+NARROW = 100  # below this many columns the span list folds away
+
+
+def painted(spans: list[Span]) -> list[PaintedSpan]:
+    """The spans as the document view draws them."""
+    return [PaintedSpan(s.id, s.start, s.end, s.label, s.status == "pending") for s in spans]
+
+
+def figure_attrs(text: str, start: int, end: int) -> dict[str, Any]:
+    """A figure's value, range, unit and qualifier, when ``text[start:end]`` reads as one."""
+    for figure in find_figures(text[start:end]):
+        attrs = {"value": figure.value, "low": figure.low, "high": figure.high, "unit": figure.unit,
+                 "approx": figure.approx}
+        return {k: v for k, v in attrs.items() if v is not None}
+    return {}
+
+
+class AnnotateScreen(Screen):
+    """One article at a time, with its spans; see the module docstring."""
+
+    BINDINGS = ANNOTATE
+    DEFAULT_CSS = """
+    AnnotateScreen #panes { height: 1fr; }
+    AnnotateScreen DocumentView { width: 1fr; }
+    """
+    AUTO_FOCUS = "DocumentView"
+
+    app: ClaimdeskApp
+
+    def __init__(self, article_id: str, cursor: int | None = None) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.article: Article | None = None
+        self.spans: list[Span] = []
+        self._start_cursor = cursor
+        self._span_list_wanted: bool | None = None  # None: shown when wide enough
+        self._search_origin = 0
+        self._search: re.Pattern[str] | None = None
+        self._save_timer = None
+        self._saved_cursor: int | None = None
+        self._unsaved = 0
+
+    # Layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        # Kept as attributes: the position is saved on unmount, after the children have gone.
+        self.status = StatusLine(id="status")
+        self.view = DocumentView(self.app.labels, id="document")
+        self.span_list = SpanList(self.app.labels, id="span-list")
+        yield self.status
+        with Horizontal(id="panes"):
+            yield self.view
+            yield from self.side_panels()
+        yield SearchBar(id="search")
+        yield Footer()
+
+    def side_panels(self) -> Iterator[Widget]:
+        """The panels to the right of the text."""
+        yield self.span_list
+
+    def on_mount(self) -> None:
+        self.status.show(annotator=self.app.annotator)
+        self.open(self.article_id, self._start_cursor)
+
+    def on_resize(self) -> None:
+        self._fold_span_list()
+
+    def _fold_span_list(self) -> None:
+        wanted = self._span_list_wanted
+        self.span_list.display = wanted if wanted is not None else self.size.width >= NARROW
+
+    def action_toggle_span_list(self) -> None:
+        """Show or hide the span list (it folds away by itself below 100 columns)."""
+        self._span_list_wanted = not self.span_list.display
+        self._fold_span_list()
+
+    # Opening articles -----------------------------------------------------------
+
+    def visible_spans(self, store: Store, article_id: str) -> list[Span]:
+        """The spans this screen shows and acts on: the annotator's own.
+        Runs in the writer thread."""
+        return store.spans.for_article(article_id, annotator=self.app.annotator, statuses=("accepted",))
+
+    def open(self, article_id: str, cursor: int | None = None) -> None:
+        """Show an article; without ``cursor``, where this annotator left it."""
+        self.save_position()
+        annotator = self.app.annotator
+
+        def job(store: Store):
+            article = store.articles.get(article_id)
+            if article is None:
+                raise StoreError(f"no article with id {article_id!r}")
+            progress = ProgressStore(store.db)
+            before = progress.get(article_id, annotator)
+            progress.open(article_id, annotator)
+            spans = self.visible_spans(store, article_id)
+            return article, spans, before, store.articles.position(article_id), store.articles.count()
+
+        def show(result) -> None:
+            article, spans, before, position, total = result
+            self.article, self.article_id, self.spans = article, article.id, spans
+            start = cursor if cursor is not None else (before.cursor if before else 0)
+            self._saved_cursor = start
+            self.view.load(article.text, painted(spans), start)
+            self.span_list.set_spans(spans)
+            done = " · done" if before and before.status == "done" else ""
+            self.status.show(position=f"article {position:,} of {total:,}{done}", outlet=article.outlet)
+            self.post_message(ArticleOpened(article.id))
+
+        self.app.run_job(self.app.writer, job, show)
+
+    def show_spans(self, spans: list[Span], changed: Span | None = None) -> None:
+        """Redraw after the spans changed."""
+        self.spans = spans
+        self.view.set_spans(painted(spans))
+        self.span_list.set_spans(spans)
+        self._update_current()
+        self.post_message(SpansChanged(self.article_id, changed.id if changed else None))
+
+    # Changing spans -------------------------------------------------------------
+
+    def change(self, job: Callable[[Store], Span | None], *, move_cursor: bool = False,
+               nothing: str = "") -> None:
+        """Run a store change in the writer thread, then reload and show the spans.
+
+        ``job`` returns the span it changed (or None, reported as ``nothing``);
+        ``move_cursor`` puts the cursor on that span afterwards.
+        """
+        article_id = self.article_id
+        self._unsaved += 1
+        self.status.show(saved=False)
+
+        def run(store: Store):
+            return job(store), self.visible_spans(store, article_id)
+
+        def done(result) -> None:
+            self._saved_one()
+            span, spans = result
+            if article_id != self.article_id:
+                return
+            self.show_spans(spans, span)
+            if span is None and nothing:
+                self.notify(nothing, timeout=3)
+            elif span is not None and move_cursor:
+                self.view.move_to(span.start)
+
+        def failed(error: Exception) -> None:
+            self._saved_one()
+            self.notify(str(error), severity="warning" if isinstance(error, SpanConflict) else "error", timeout=6)
+            if isinstance(error, SpanConflict):
+                self.reload_spans()
+
+        self.app.run_job(self.app.writer, run, done, on_error=failed)
+
+    def _saved_one(self) -> None:
+        self._unsaved -= 1
+        self.status.show(saved=self._unsaved == 0)
+
+    def reload_spans(self) -> None:
+        """Read the spans again (after another session changed them)."""
+        article_id = self.article_id
+        self.app.run_job(self.app.writer, lambda store: self.visible_spans(store, article_id),
+                         lambda spans: self.show_spans(spans) if article_id == self.article_id else None)
+
+    def span_under_cursor(self) -> Span | None:
+        """The innermost span under the cursor."""
+        covering = self.view.spans_at_cursor()
+        if not covering:
+            return None
+        by_id = {span.id: span for span in self.spans}
+        return by_id.get(covering[-1].id)
+
+    def default_target(self, label: str) -> tuple[int, int] | None:
+        """What a label key tags with nothing selected: the number under the
+        cursor for figures, else the sentence under the cursor."""
+        view = self.view
+        if label != "figure":
+            return view.layout_.sentence_at(view.cursor)
+        layout, cursor = view.layout_, view.cursor
+        start, end = layout.line_span(layout.line_of(cursor))
+        line = view.text[start:end]
+        for found in (*find_figures(line), *find_numbers(line)):
+            if found.start <= cursor - start < found.end:
+                return start + found.start, start + found.end
+        return None
+
+    def action_tag(self, label: str) -> None:
+        """Tag the selection with ``label``; with none, relabel the span under the
+        cursor, or tag the sentence (the number, for figures) under it."""
+        if self.article is None:
+            return
+        view, annotator, article_id = self.view, self.app.annotator, self.article_id
+        selection = view.selection
+        if selection is not None:
+            target = selection
+            view.action_clear_selection()
+        else:
+            target = self.default_target(label)
+            covering = [s for s in self.spans if s.start <= view.cursor < s.end]
+            if target and any(s.label == label and s.start <= target[0] and target[1] <= s.end for s in covering):
+                self.notify(f"already tagged {label}", timeout=2)
+                return
+            under = self.span_under_cursor()
+            strictly_inside = target is not None and under is not None and (
+                under.start <= target[0] and target[1] <= under.end and target != (under.start, under.end))
+            if under is not None and not strictly_inside:
+                if under.label == label:
+                    self.notify(f"already tagged {label}", timeout=2)
+                    return
+                self.change(lambda store: store.spans.update(under.id, under.version, annotator, label=label))
+                return
+            if target is None:
+                self.notify("no number under the cursor" if label == "figure" else "no sentence here", timeout=3)
+                return
+        if any(s.start == target[0] and s.end == target[1] and s.label == label for s in self.spans):
+            self.notify(f"already tagged {label}", timeout=2)
+            return
+        attrs = figure_attrs(view.text, *target) if label == "figure" else {}
+        self.change(lambda store: store.spans.add(article_id, target[0], target[1], label, annotator, attrs=attrs))
+
+    def action_delete_span(self) -> None:
+        """Remove the span under the cursor."""
+        span = self.span_under_cursor()
+        if span is None:
+            self.notify("no span under the cursor", timeout=2)
+            return
+        annotator = self.app.annotator
+        self.change(lambda store: store.spans.delete(span.id, span.version, annotator))
+
+    def action_move_edge(self, edge: str, step: int) -> None:
+        """Move the start or end of the span under the cursor by a word."""
+        span = self.span_under_cursor()
+        if span is None:
+            self.notify("no span under the cursor", timeout=2)
+            return
+        layout = self.view.layout_
+        start, end = span.start, span.end
+        if edge == "end":
+            end = layout.word_edge(end, step, "end")
+        else:
+            start = layout.word_edge(start, step, "start")
+        if not start < end or (start, end) == (span.start, span.end):
+            self.notify("the span cannot get any shorter" if start >= end else "no word further", timeout=2)
+            return
+        annotator = self.app.annotator
+        self.change(lambda store: store.spans.update(span.id, span.version, annotator, start=start, end=end))
+
+    def action_jump_span(self, step: int) -> None:
+        """Move the cursor to the next (1) or previous (-1) span."""
+        spans = self.view.spans
+        found = spans.after(self.view.cursor) if step > 0 else spans.before(self.view.cursor)
+        if found is None:
+            self.notify("no more spans that way", timeout=2)
+        else:
+            self.view.move_to(found.start)
+
+    def action_edit_attributes(self) -> None:
+        """Edit the attributes (speaker, value, note) of the span under the cursor."""
+        from tui.screens.attributes import AttributesScreen
+
+        span = self.span_under_cursor()
+        if span is None:
+            self.notify("no span under the cursor", timeout=2)
+            return
+        annotator = self.app.annotator
+
+        def save(attrs: dict[str, Any] | None) -> None:
+            if attrs is not None and attrs != span.attrs:
+                self.change(lambda store: store.spans.update(span.id, span.version, annotator, attrs=attrs))
+
+        self.app.push_screen(AttributesScreen(span), save)
+
+    def action_undo(self) -> None:
+        """Undo my latest change to this article (also one made before a restart)."""
+        article_id, annotator = self.article_id, self.app.annotator
+        self.change(lambda store: store.spans.undo(article_id, annotator), move_cursor=True, nothing="nothing to undo")
+
+    def action_redo(self) -> None:
+        """Redo the change undone last."""
+        article_id, annotator = self.article_id, self.app.annotator
+        self.change(lambda store: store.spans.redo(article_id, annotator), move_cursor=True, nothing="nothing to redo")
+
+    # Cursor, search -------------------------------------------------------------
+
+    @on(CursorMoved)
+    def cursor_moved(self, event: CursorMoved) -> None:
+        selection = event.selection
+        self.status.show(selection=selection[1] - selection[0] if selection else 0)
+        self._update_current()
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_CURSOR_AFTER_S, self.save_position)
+
+    def _update_current(self) -> None:
+        self.span_list.set_current(frozenset(span.id for span in self.view.spans_at_cursor()))
+
+    def save_position(self) -> None:
+        """Remember the cursor, so the next start comes back here."""
+        if self.article is None:
+            return
+        cursor, article_id, annotator = self.view.cursor, self.article_id, self.app.annotator
+        if cursor == self._saved_cursor:
+            return
+        self._saved_cursor = cursor
+        self.app.run_job(self.app.writer, lambda store: ProgressStore(store.db).save_cursor(article_id, annotator, cursor))
+
+    def on_unmount(self) -> None:
+        self.save_position()
+
+    def action_search(self) -> None:
+        """Open the search bar."""
+        self._search_origin = self.view.cursor
+        self._search = None
+        self.query_one(SearchBar).open()
+
+    @on(SearchChanged)
+    def search_changed(self, event: SearchChanged) -> None:
+        self._search = re.compile(re.escape(event.query), re.IGNORECASE) if event.query else None
+        self._go_to_match(self._search_origin)
+
+    @on(SearchNext)
+    def search_next(self) -> None:
+        self._go_to_match(self.view.cursor + 1)
+
+    @on(SearchClosed)
+    def search_closed(self) -> None:
+        self.view.set_match(None)
+        self.status.show(note="")
+        self.view.focus()
+
+    def _go_to_match(self, offset: int) -> None:
+        view = self.view
+        if self._search is None:
+            view.set_match(None)
+            self.status.show(note="")
+            return
+        found = self._search.search(view.text, offset) or self._search.search(view.text, 0)
+        if found is None:
+            view.set_match(None)
+            self.status.show(note="no match")
+            return
+        self.status.show(note="" if found.start() >= offset else "search wrapped")
+        view.set_match(found.span())
+        view.move_to(found.start())
+
+    # Articles -------------------------------------------------------------------
+
+    def action_article(self, step: int) -> None:
+        """Open the next (1) or previous (-1) article."""
+        article_id = self.article_id
+        self.app.run_job(self.app.writer, lambda store: store.articles.neighbour(article_id, step),
+                         lambda found: self.open(found.id) if found else self.notify(
+                             "this is the last article" if step > 0 else "this is the first article", timeout=2))
+
+    def action_next_unfinished(self) -> None:
+        """Open the next article I have not finished."""
+        self.app.open_next_unfinished(self.article_id)
+
+    def action_mark_done(self) -> None:
+        """Mark this article done and open the next one I have not finished."""
+        if self.article is None:
+            return
+        article_id, annotator, cursor = self.article_id, self.app.annotator, self.view.cursor
+        self._saved_cursor = cursor
+        self.app.run_job(self.app.writer, lambda store: ProgressStore(store.db).mark_done(article_id, annotator, cursor),
+                         lambda _: self.app.open_next_unfinished(article_id))
+
+    def action_library(self) -> None:
+        """Back to the library."""
+        self.app.pop_screen()
+
+
+def annotate_screen_class(labels: list[Label]) -> type[AnnotateScreen]:
+    """The annotate screen with a key binding for each label of the database
+    (the label set is read when the app starts)."""
+    return type("AnnotateScreen", (AnnotateScreen,), {"BINDINGS": label_bindings(labels)})

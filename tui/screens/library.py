@@ -1,0 +1,211 @@
+"""The library: the start screen, a table of articles paged from SQLite."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from store.progress import LIBRARY_STATUSES, LibraryRow, ProgressStore
+from tui.bindings import LIBRARY
+from tui.messages import ArticleChosen, PageWanted
+from tui.safe_text import visible
+from tui.widgets.library_table import LibraryTable
+
+if TYPE_CHECKING:
+    from tui.app import ClaimdeskApp
+
+PAGE_SIZE = 200
+SEARCH_DELAY_S = 0.15
+
+EMPTY_HELP = """\
+There are no articles in {path} yet.
+
+Add some with
+
+    claimdesk ingest PATH... --db {path}
+
+(text, Markdown, HTML, JSONL or CSV files, or folders of them), or try the
+ready-made demo corpus with
+
+    claimdesk demo
+
+Press {quit} to quit."""
+
+
+class LibraryScreen(Screen):
+    """Articles with their outlet, length, my spans and status; filters; search."""
+
+    BINDINGS = LIBRARY
+    DEFAULT_CSS = """
+    LibraryScreen #library-header { height: 1; background: $panel; padding: 0 1; }
+    LibraryScreen #library-search { display: none; height: 1; border: none; padding: 0 1; }
+    LibraryScreen #library-search.-open { display: block; }
+    LibraryScreen #library-empty { display: none; padding: 1 2; }
+    LibraryScreen.-empty #library-empty { display: block; }
+    LibraryScreen.-empty LibraryTable { display: none; }
+    """
+    AUTO_FOCUS = "LibraryTable"
+
+    app: ClaimdeskApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outlet: str | None = None
+        self.status: str | None = None
+        self.title_query = ""
+        self.outlets: list[str] = []
+        self.total = 0
+        self._search_timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="library-header")
+        search = Input(placeholder="search titles", id="library-search")
+        search.cursor_blink = False
+        yield search
+        yield LibraryTable(id="library-table")
+        yield Static(id="library-empty")
+        yield Footer()
+
+    @property
+    def table(self) -> LibraryTable:
+        return self.query_one(LibraryTable)
+
+    def on_mount(self) -> None:
+        self.app.run_job(self.app.reader, lambda store: store.articles.outlets(), self._got_outlets)
+
+    def on_screen_resume(self) -> None:
+        # First shown, or back from an article whose status and span count may have changed.
+        current = self.table.current
+        self.load_page(after_rowid=current.rowid - 1 if current else None, keep=current.id if current else None)
+
+    def _got_outlets(self, outlets: list[str]) -> None:
+        self.outlets = outlets
+
+    # Loading pages ------------------------------------------------------------
+
+    def _filters(self) -> dict:
+        return {"outlet": self.outlet, "title_contains": self.title_query or None, "status": self.status}
+
+    def load_page(self, *, after_rowid: int | None = None, before_rowid: int | None = None, last: bool = False,
+                  keep: str | None = None) -> None:
+        """Read a page of rows in the reader thread, then show it."""
+        annotator, filters = self.app.annotator, self._filters()
+
+        def job(store) -> tuple[list[LibraryRow], int]:
+            progress = ProgressStore(store.db)
+            if last:
+                rows = progress.last_page(annotator, limit=PAGE_SIZE, **filters)
+            else:
+                rows = progress.library_page(annotator, after_rowid=after_rowid, before_rowid=before_rowid,
+                                             limit=PAGE_SIZE, **filters)
+            return rows, progress.counts(annotator)["articles"]
+
+        def show(result: tuple[list[LibraryRow], int]) -> None:
+            rows, total = result
+            self.total = total
+            if (after_rowid or before_rowid) and not rows and not keep:
+                return  # already at the first or last page
+            self.table.show_rows(rows, cursor_at_end=last or before_rowid is not None)
+            if keep is not None:
+                for index, row in enumerate(rows):
+                    if row.id == keep:
+                        self.table.move_cursor(row=index, animate=False)
+            self._show_header()
+
+        self.app.run_job(self.app.reader, job, show, on_error=self._show_error)
+
+    def _show_error(self, error: Exception) -> None:
+        self.total = 0
+        self._show_header()
+
+    def _show_header(self) -> None:
+        empty = self.total == 0
+        self.set_class(empty, "-empty")
+        if empty:
+            quit_key = ", ".join(self.app.keymap.keys_of("app.quit")) or "ctrl+q"
+            self.query_one("#library-empty", Static).update(
+                Text(EMPTY_HELP.format(path=visible(str(self.app.db_path), keep_newlines=False), quit=quit_key))
+            )
+        header = Text(no_wrap=True, overflow="ellipsis", end="")
+        header.append("claimdesk library", "bold")
+        header.append(f" · {self.total:,} article{'s' if self.total != 1 else ''}")
+        for name, value in (("outlet", self.outlet), ("status", self.status), ("title", self.title_query)):
+            if value:
+                header.append(f" · {name}: ")
+                header.append(visible(value, keep_newlines=False), "italic")
+        self.query_one("#library-header", Static).update(header)
+
+    @on(PageWanted)
+    def turn_page(self, event: PageWanted) -> None:
+        rows = self.table.rows_shown
+        if event.direction == 0:
+            self.load_page(last=event.last)
+        elif rows and event.direction > 0:
+            self.load_page(after_rowid=rows[-1].rowid)
+        elif rows and event.direction < 0:
+            self.load_page(before_rowid=rows[0].rowid)
+
+    @on(ArticleChosen)
+    def open_article(self, event: ArticleChosen) -> None:
+        self.app.open_article(event.article_id)
+
+    # Filters and search -------------------------------------------------------
+
+    def action_filter_outlet(self) -> None:
+        """Show the next outlet only (cycling back to all)."""
+        choices: list[str | None] = [None, *self.outlets]
+        self.outlet = choices[(choices.index(self.outlet) + 1) % len(choices)] if self.outlet in choices else None
+        self.load_page()
+
+    def action_filter_status(self) -> None:
+        """Show articles of the next status only (cycling back to all)."""
+        choices: list[str | None] = [None, *LIBRARY_STATUSES]
+        self.status = choices[(choices.index(self.status) + 1) % len(choices)]
+        self.load_page()
+
+    def action_clear_filters(self) -> None:
+        search = self.query_one("#library-search", Input)
+        search.remove_class("-open")
+        search.value = ""
+        self.outlet = self.status = None
+        self.title_query = ""
+        self.table.focus()
+        self.load_page()
+
+    def action_search(self) -> None:
+        search = self.query_one("#library-search", Input)
+        search.add_class("-open")
+        search.focus()
+
+    def action_next_unfinished(self) -> None:
+        self.app.open_next_unfinished(None)
+
+    def on_key(self, event) -> None:
+        # Typing a character nobody binds starts a title search with it.
+        search = self.query_one("#library-search", Input)
+        if event.is_printable and event.character and not search.has_focus and self.table.has_focus:
+            event.stop()
+            self.action_search()
+            search.insert_text_at_cursor(event.character)
+
+    @on(Input.Changed, "#library-search")
+    def search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        query = event.value.strip()
+
+        def apply() -> None:
+            if query != self.title_query:
+                self.title_query = query
+                self.load_page()
+
+        self._search_timer = self.set_timer(SEARCH_DELAY_S, apply)
+
+    @on(Input.Submitted, "#library-search")
+    def search_done(self, event: Input.Submitted) -> None:
+        self.table.focus()

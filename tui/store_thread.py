@@ -1,0 +1,102 @@
+"""The store, off the UI thread.
+
+A :class:`StoreThread` owns one connection and runs jobs (functions of a
+:class:`store.Store`) one at a time, in the order they were submitted, so
+"tag, then undo" is applied in that order while the UI keeps drawing. A
+write under contention can wait seconds for the lock; the screen never does.
+Results come back to the event loop as asyncio futures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from store import Store
+
+T = TypeVar("T")
+Job = Callable[[Store], T]
+
+
+class StoreThread:
+    """One worker thread with its own connection to the database."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.path = path
+        self._queue: queue.SimpleQueue[tuple[Job, asyncio.Future] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pending = 0
+        self._idle: asyncio.Event | None = None
+
+    def start(self) -> None:
+        """Start serving jobs; call from the event loop."""
+        self._loop = asyncio.get_running_loop()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._thread.start()
+
+    def submit(self, job: Job[T]) -> asyncio.Future[T]:
+        """Queue ``job``; the future resolves on the event loop with its result."""
+        assert self._loop is not None and self._idle is not None, "start() first"
+        future: asyncio.Future[T] = self._loop.create_future()
+        self._pending += 1
+        self._idle.clear()
+        self._queue.put((job, future))
+        return future
+
+    async def idle(self) -> None:
+        """Wait until every job submitted so far (and any it led to) has finished."""
+        assert self._idle is not None
+        while self._pending:
+            await self._idle.wait()
+            # Let callbacks of the finished futures run: they may submit more.
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Finish the queued jobs (waiting at most ``timeout`` seconds) and close."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        store: Store | None = None
+        opening_error: BaseException | None = None
+        try:
+            store = Store(self.path, create=False)
+        except Exception as err:  # reported to every job: the screens show it
+            opening_error = err
+        while (item := self._queue.get()) is not None:
+            job, future = item
+            result: Any = None
+            error: BaseException | None = opening_error
+            if error is None:
+                try:
+                    result = job(store)
+                except Exception as err:
+                    error = err
+            self._deliver(future, result, error)
+        if store is not None:
+            store.close()
+
+    def _deliver(self, future: asyncio.Future, result: Any, error: BaseException | None) -> None:
+        def finish() -> None:
+            if not future.cancelled():
+                if error is None:
+                    future.set_result(result)
+                else:
+                    future.set_exception(error)
+            self._pending -= 1
+            if not self._pending and self._idle is not None:
+                self._idle.set()
+
+        try:
+            assert self._loop is not None
+            self._loop.call_soon_threadsafe(finish)
+        except RuntimeError:
+            pass  # the loop has closed: the app is gone, the job's work is committed

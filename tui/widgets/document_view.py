@@ -1,0 +1,357 @@
+"""The article text: word-wrapped, spans drawn, a cursor and a selection.
+
+A Line API widget: :meth:`DocumentView.render_line` draws one screen row
+from the :class:`DocumentLayout`, and rows are cached by everything that
+shows on them, so a cursor move redraws two rows and writes only those to
+the terminal. Textual's TextArea needs over a second to mount a couple of
+megabytes with soft wrap; this opens a 1 MB article in tens of
+milliseconds (see bench/bench_document.py).
+
+The view knows nothing of the store: it shows what the screen gives it
+(:meth:`load`, :meth:`set_spans`) and posts :class:`CursorMoved` when the
+cursor or the selection changes.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from store.models import Label
+from tui.bindings import DOCUMENT
+from tui.messages import CursorMoved
+from tui.widgets.document_layout import DocumentLayout
+from tui.widgets.span_paint import PaintedSpan, SpanIndex, SpanPainter
+
+
+class DocumentView(ScrollView, can_focus=True):
+    """A read-only view of one article for annotating."""
+
+    BINDINGS = DOCUMENT
+    COMPONENT_CLASSES = {"document-view--cursor", "document-view--selection", "document-view--match"}
+    DEFAULT_CSS = """
+    DocumentView {
+        background: $surface;
+        color: $foreground;
+        overflow-y: scroll;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+        padding: 0 1;
+    }
+    DocumentView > .document-view--cursor { text-style: reverse bold; }
+    DocumentView > .document-view--selection { text-style: reverse; }
+    DocumentView > .document-view--match { background: $warning 50%; text-style: bold; }
+    """
+
+    def __init__(self, labels: list[Label], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.labels = labels
+        self.layout_ = DocumentLayout("")
+        self.spans = SpanIndex([])
+        self.cursor = 0
+        self.anchor: int | None = None
+        self.select_mode = False
+        self.snap = True
+        self.match: tuple[int, int] | None = None
+        self._goal_column: int | None = None
+        self._generation = 0
+        self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._painter: SpanPainter | None = None
+        self._dragging = False
+
+    # What the screen gives the view -------------------------------------------
+
+    def load(self, text: str, spans: list[PaintedSpan], cursor: int = 0) -> None:
+        """Show a new article with its spans, the cursor at ``cursor``."""
+        self.layout_ = DocumentLayout(text)
+        self.spans = SpanIndex(spans)
+        self.anchor, self.select_mode, self.match = None, False, None
+        self.cursor = min(max(cursor, 0), self.layout_.last_offset())
+        self._relayout()
+        self.scroll_to(y=max(0, self.layout_.row_of(self.cursor) - self.scrollable_content_region.height // 3),
+                       animate=False)
+        self._moved()
+
+    def set_spans(self, spans: list[PaintedSpan]) -> None:
+        """Replace the spans shown (after a change in the store)."""
+        self.spans = SpanIndex(spans)
+        self._invalidate()
+
+    def set_match(self, match: tuple[int, int] | None) -> None:
+        """Highlight a search match (or none)."""
+        if match != self.match:
+            self.match = match
+            self._invalidate()
+
+    @property
+    def text(self) -> str:
+        return self.layout_.text
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected text as ``[start, end)``, snapped to words when snapping is on."""
+        if self.anchor is None:
+            return None
+        start, end = min(self.anchor, self.cursor), max(self.anchor, self.cursor) + 1
+        end = min(end, len(self.text))
+        if self.snap:
+            start, end = self.layout_.snap(start, end)
+        return (start, end) if start < end else None
+
+    def spans_at_cursor(self) -> list[PaintedSpan]:
+        """Spans covering the cursor, outermost first."""
+        return self.spans.at(self.cursor)
+
+    # Moving -----------------------------------------------------------------
+
+    def move_to(self, offset: int, *, extend: bool = False, keep_goal: bool = False) -> None:
+        """Put the cursor at ``offset``; ``extend`` grows the selection from where it was."""
+        before = (self.cursor, self.selection)
+        old_row = self.layout_.row_of(self.cursor)
+        if extend and self.anchor is None:
+            self.anchor = self.cursor
+        elif not extend and not self.select_mode:
+            self.anchor = None
+        self.cursor = min(max(offset, 0), self.layout_.last_offset())
+        if not keep_goal:
+            self._goal_column = None
+        if (self.cursor, self.selection) == before:
+            return
+        self._refresh_change(before[1], old_row)
+        self._scroll_to_cursor()
+        self._moved()
+
+    def action_move(self, where: str, extend: bool = False) -> None:
+        """Move the cursor by a unit: see the bindings in tui/bindings.py."""
+        layout, cursor = self.layout_, self.cursor
+        if where in ("up", "down", "page_up", "page_down"):
+            if self._goal_column is None:
+                self._goal_column = layout.column_of(cursor)
+            height = max(1, self.scrollable_content_region.height)
+            step = {"up": -1, "down": 1, "page_up": -height, "page_down": height}[where]
+            row = layout.row_of(cursor) + step
+            if where.startswith("page"):
+                self.scroll_to(y=self.scroll_y + step, animate=False)
+            self.move_to(layout.offset_at(row, self._goal_column), extend=extend, keep_goal=True)
+            return
+        target = {
+            "left": lambda: cursor - 1,
+            "right": lambda: cursor + 1,
+            "word_next": lambda: layout.next_word(cursor),
+            "word_previous": lambda: layout.previous_word(cursor),
+            "sentence_next": lambda: layout.next_sentence(cursor),
+            "sentence_previous": lambda: layout.previous_sentence(cursor),
+            "paragraph_next": lambda: layout.next_paragraph(cursor),
+            "paragraph_previous": lambda: layout.previous_paragraph(cursor),
+            "start": lambda: 0,
+            "end": lambda: layout.last_offset(),
+        }[where]()
+        self.move_to(target, extend=extend)
+
+    def action_select_mode(self) -> None:
+        """Drop an anchor: movement extends the selection until Esc or a tag."""
+        self.select_mode = not self.select_mode
+        before = self.selection
+        self.anchor = self.cursor if self.select_mode else None
+        self._refresh_change(before, self.layout_.row_of(self.cursor))
+        self._moved()
+
+    def action_select_sentence(self) -> None:
+        """Select the sentence under the cursor."""
+        sentence = self.layout_.sentence_at(self.cursor)
+        if sentence is not None:
+            self.select_range(*sentence)
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select ``[start, end)``, the cursor on its last character."""
+        before = self.selection
+        old_row = self.layout_.row_of(self.cursor)
+        self.select_mode = False
+        self.anchor = start
+        self.cursor = max(start, end - 1)
+        self._refresh_change(before, old_row)
+        self._scroll_to_cursor()
+        self._moved()
+
+    def action_clear_selection(self) -> None:
+        """Drop the selection (and leave select mode)."""
+        if self.anchor is None and not self.select_mode:
+            return
+        before = self.selection
+        self.anchor, self.select_mode = None, False
+        self._refresh_change(before, self.layout_.row_of(self.cursor))
+        self._moved()
+
+    def action_toggle_snap(self) -> None:
+        """Turn snapping of the selection to word boundaries on or off."""
+        before = self.selection
+        self.snap = not self.snap
+        self._refresh_change(before, self.layout_.row_of(self.cursor))
+        self.notify(f"Selection snaps to words: {'on' if self.snap else 'off'}", timeout=2)
+        self._moved()
+
+    def _moved(self) -> None:
+        self.post_message(CursorMoved(self.cursor, self.selection))
+
+    # Scrolling and repainting -------------------------------------------------
+
+    def _relayout(self) -> None:
+        width = max(1, self.scrollable_content_region.width)
+        self.layout_.wrap(width)
+        self.virtual_size = Size(width, self.layout_.row_count)
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._generation += 1
+        self._strips.clear()
+        self._painter = None
+        self.refresh()
+
+    def _refresh_change(self, old_selection: tuple[int, int] | None, old_row: int) -> None:
+        """Repaint only the rows whose look changed: the old and new cursor rows
+        and the rows where the selection grew or shrank."""
+        layout = self.layout_
+        rows = {old_row, layout.row_of(self.cursor)}
+        new = self.selection
+        edges = []
+        if old_selection != new:
+            if old_selection and new:
+                edges = [(old_selection[0], new[0]), (old_selection[1] - 1, new[1] - 1)]
+            else:
+                edges = [old_selection or new]
+        first, last = self.scroll_offset.y, self.scroll_offset.y + self.scrollable_content_region.height
+        for a, b in edges:
+            if a == b:
+                continue
+            low, high = layout.row_of(min(a, b)), layout.row_of(max(a, b))
+            rows.update(range(max(low, first), min(high, last) + 1))
+        for row in rows:
+            self.refresh_line(row)
+
+    def _scroll_to_cursor(self) -> None:
+        row = self.layout_.row_of(self.cursor)
+        height = max(1, self.scrollable_content_region.height)
+        top = self.scroll_offset.y
+        if row < top:
+            self.scroll_to(y=row, animate=False)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.layout_.width != max(1, self.scrollable_content_region.width):
+            self._relayout()
+            self._scroll_to_cursor()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._painter = None
+        self._strips.clear()
+
+    # Drawing -----------------------------------------------------------------
+
+    def _styles(self) -> tuple[SpanPainter, Style, Style, Style]:
+        if self._painter is None:
+            self._painter = SpanPainter(self.labels, self.background_colors[1])
+        return (
+            self._painter,
+            self.get_component_rich_style("document-view--cursor", partial=True),
+            self.get_component_rich_style("document-view--selection", partial=True),
+            self.get_component_rich_style("document-view--match", partial=True),
+        )
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = self.scroll_offset.y + y
+        layout = self.layout_
+        base = self.rich_style
+        if row >= layout.row_count:
+            return Strip.blank(width, base)
+        start, end = layout.row_span(row)
+        stop = end + 1  # the newline after the row's text, where the cursor can sit
+        cursor = self.cursor if start <= self.cursor < stop else None
+        selection = _clip(self.selection, start, stop)
+        match = _clip(self.match, start, stop)
+        key = (row, width, self._generation, cursor, selection, match)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._render_row(start, end, cursor, selection, match, base).adjust_cell_length(width, base)
+            self._strips[key] = strip
+        return strip
+
+    def _render_row(self, start: int, end: int, cursor: int | None, selection: tuple[int, int] | None,
+                    match: tuple[int, int] | None, base: Style) -> Strip:
+        painter, cursor_style, selection_style, match_style = self._styles()
+        spans = self.spans.overlapping(start, end)
+        points = {start, end}
+        for span in spans:
+            points.update((max(span.start, start), min(span.end, end)))
+        for pair in (selection, match):
+            if pair:
+                points.update((min(pair[0], end), min(pair[1], end)))
+        if cursor is not None and cursor < end:
+            points.update((cursor, cursor + 1))
+        display = self.layout_.display
+        segments = []
+        ordered = sorted(points)
+        for a, b in zip(ordered, ordered[1:]):
+            covering = tuple(s for s in spans if s.start <= a and s.end >= b)
+            style = base + painter.style(covering)
+            selected = selection is not None and selection[0] <= a < selection[1]
+            if match is not None and match[0] <= a < match[1]:
+                style += match_style
+            if selected:
+                style += selection_style
+            if cursor is not None and a == cursor:
+                style += _cursor_within(cursor_style, selected)
+            segments.append(Segment(display[a:b], style))
+        if cursor is not None and cursor >= end:
+            selected = selection is not None and selection[0] <= cursor < selection[1]
+            segments.append(Segment(" ", base + _cursor_within(cursor_style, selected)))
+        return Strip(segments)
+
+    # Mouse -------------------------------------------------------------------
+
+    def _offset_at(self, event: events.MouseEvent) -> int:
+        region = self.scrollable_content_region
+        row = self.scroll_offset.y + event.y - (region.y - self.region.y)
+        return self.layout_.offset_at(row, event.x - (region.x - self.region.x))
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
+            return
+        self.focus()
+        self.select_mode = False
+        self.move_to(self._offset_at(event))
+        self.anchor = self.cursor
+        self._dragging = True
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging:
+            self.move_to(self._offset_at(event), extend=True)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if not self._dragging:
+            return
+        self._dragging = False
+        self.release_mouse()
+        if self.anchor == self.cursor:
+            self.action_clear_selection()
+
+
+def _clip(pair: tuple[int, int] | None, start: int, stop: int) -> tuple[int, int] | None:
+    if pair is None or pair[1] <= start or pair[0] >= stop:
+        return None
+    return max(pair[0], start), min(pair[1], stop)
+
+
+def _cursor_within(cursor_style: Style, selected: bool) -> Style:
+    """Inside a (reversed) selection the cursor is the one cell not reversed,
+    so it shows without colour too."""
+    return cursor_style + Style(reverse=False) if selected else cursor_style
+

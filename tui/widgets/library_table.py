@@ -1,0 +1,105 @@
+"""The library's table: one page of articles at a time.
+
+The table holds one page (a few hundred rows, read by keyset from SQLite);
+moving past its first or last row asks the screen for the page beyond, so
+a million-article database costs what a ten-article one does.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from store.progress import LibraryRow
+from tui.bindings import LIBRARY_TABLE
+from tui.messages import ArticleChosen, PageWanted
+from tui.safe_text import plain
+
+COLUMNS = (("Outlet", 14), ("Title", None), ("Length", 7), ("Mine", 4), ("Status", 16))
+
+
+class LibraryTable(DataTable, inherit_bindings=False):
+    """Articles: outlet, title, length, my spans, status."""
+
+    BINDINGS = LIBRARY_TABLE
+    DEFAULT_CSS = """
+    LibraryTable { height: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True, cursor_foreground_priority="renderable")
+        self.rows_shown: list[LibraryRow] = []
+
+    def on_mount(self) -> None:
+        for name, width in COLUMNS:
+            self.add_column(name, width=width, key=name.lower())
+
+    def on_resize(self) -> None:
+        if self.rows_shown:
+            row = self.cursor_row
+            self.show_rows(self.rows_shown)
+            self.move_cursor(row=row, animate=False)
+
+    def _title_width(self) -> int:
+        fixed = sum(width for _, width in COLUMNS if width) + len(COLUMNS) * 2 + 2
+        return max(10, self.size.width - fixed)
+
+    def show_rows(self, rows: list[LibraryRow], *, cursor_at_end: bool = False) -> None:
+        """Replace the rows shown by one page."""
+        self.rows_shown = rows
+        self.clear()
+        title_width = self._title_width()
+        for row in rows:
+            title = plain(row.title)
+            title.truncate(title_width, overflow="ellipsis")
+            self.add_row(
+                plain(row.outlet),
+                title,
+                Text(f"{row.length:,}", justify="right"),
+                Text(str(row.my_spans) if row.my_spans else "", justify="right"),
+                Text(row.status, style="bold" if row.mine == "done" else ""),
+                key=row.id,
+            )
+        if rows:
+            self.move_cursor(row=len(rows) - 1 if cursor_at_end else 0, animate=False)
+
+    @property
+    def current(self) -> LibraryRow | None:
+        """The article under the cursor."""
+        if not self.rows_shown or not 0 <= self.cursor_row < len(self.rows_shown):
+            return None
+        return self.rows_shown[self.cursor_row]
+
+    def action_cursor_down(self) -> None:
+        if self.cursor_row >= self.row_count - 1:
+            self.post_message(PageWanted(1))
+        else:
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0:
+            self.post_message(PageWanted(-1))
+        else:
+            super().action_cursor_up()
+
+    def action_page_down(self) -> None:
+        if self.cursor_row >= self.row_count - 1:
+            self.post_message(PageWanted(1))
+        else:
+            super().action_page_down()
+
+    def action_page_up(self) -> None:
+        if self.cursor_row <= 0:
+            self.post_message(PageWanted(-1))
+        else:
+            super().action_page_up()
+
+    def action_first(self) -> None:
+        self.post_message(PageWanted(0))
+
+    def action_last(self) -> None:
+        self.post_message(PageWanted(0, last=True))
+
+    def action_open(self) -> None:
+        if (row := self.current) is not None:
+            self.post_message(ArticleChosen(row.id))
