@@ -52,9 +52,10 @@ _UNIT_AFTER = re.compile(
     r"|(?P<compound>(?:-[A-Za-z]+)+)",
     re.IGNORECASE,
 )
-# The gap between the two ends of a range: "20,000 to 30,000", "20-30", "$3bn-$4bn".
+# The gap between the two ends of a range: "20,000 to 30,000", "20-30", "$3bn-$4bn",
+# "200 or 300".
 _RANGE_GAP = re.compile(
-    r"(?:[^\S\n]*[-\u2013\u2014][^\S\n]*|[^\S\n]+to[^\S\n]+|[^\S\n]+and[^\S\n]+)(?:" + _SYMBOL_ALT + r")?$"
+    r"(?:[^\S\n]*[-\u2013\u2014][^\S\n]*|[^\S\n]+(?:to|or|and)[^\S\n]+)(?:" + _SYMBOL_ALT + r")?$"
 )
 _QUALIFIERS = [
     "well over", "well above", "well below", "well under", "just over", "just under",
@@ -69,6 +70,9 @@ _QUALIFIER_BEFORE = re.compile(
     r"(?<![\w-])(?P<q>" + "|".join(q.replace(" ", r"[^\S\n]+") for q in _QUALIFIERS) + r")[^\S\n]+$",
     re.IGNORECASE,
 )
+_TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"})
+# Before "over <duration>", words that make it "more than": "lasted over two years".
+_MORE_THAN_OVER = re.compile(r"\b(?:for|lasted|last|lasts|took|take|takes|waited|wait|spent|after|within|of|than)[^\S\n]+$", re.IGNORECASE)
 _BETWEEN_BEFORE = re.compile(r"(?<![\w-])between[^\S\n]+$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"(?<![\w-])from[^\S\n]+(?:" + _SYMBOL_ALT + r")?$", re.IGNORECASE)
 # Words that make the lone "one" a count.
@@ -81,7 +85,13 @@ _MONTHS = (
 )
 _MONTH_BEFORE = re.compile(r"\b(?:" + _MONTHS + r")\.?[^\S\n]+$")
 _MONTH_AFTER = re.compile(r"^[^\S\n]+(?:of[^\S\n]+)?(?:" + _MONTHS + r")\b")
-_TIME_AFTER = re.compile(r"^[^\S\n]*(?:[ap]\.m\.|[ap]m\b|o['’]clock\b|GMT\b|UTC\b|BST\b|CET\b)", re.IGNORECASE)
+_TIME_AFTER = re.compile(
+    r"^[^\S\n]*(?:[ap]\.m\.|[ap]m\b|o['’]clock\b|GMT\b|UTC\b|BST\b|CET\b"
+    r"|in[^\S\n]+the[^\S\n]+(?:morning|afternoon|evening)\b|at[^\S\n]+night\b)",
+    re.IGNORECASE,
+)
+# "every morning at four": a number word of the clock after "at".
+_CLOCK_WORD_BEFORE = re.compile(r"\bat[^\S\n]+$", re.IGNORECASE)
 _YEAR_PART_BEFORE = re.compile(r"\d{4}[-\u2013/]$")
 _IDENTIFIER_BEFORE = re.compile(
     r"(?<![\w-])(?:article|section|resolution|chapter|clause|paragraph|page|flight|route|highway|room|gate"
@@ -124,17 +134,21 @@ _FUNCTION_WORDS = frozenset(
     did will would shall should can could may might must not no yes it its it's he she they we you i me him
     her them us our their his my your ago later earlier more less fewer most least each apiece every all
     both either neither some any many much few several other another such only just also even still too
-    very again already almost nearly about around up down out off away back times percent cent per
+    very again already almost nearly about around up down out off away back percent cent per
     thousand million billion trillion hundred dozen said says say told tells according while whereas
     because although though unless whether perhaps always across towards afterwards besides thus news
     """.split()
 )
+# Words between a number and its noun that are not the noun ("15 more seats").
+_COUNT_MODIFIERS = frozenset({"more", "other", "extra", "additional", "further", "fewer", "new"})
 _IRREGULAR_PLURALS = {
     "people": "person", "men": "man", "women": "woman", "children": "child", "feet": "foot",
     "teeth": "tooth", "mice": "mouse", "geese": "goose", "police": "police", "staff": "staff",
     "personnel": "personnel", "aircraft": "aircraft", "cattle": "cattle", "sheep": "sheep",
     "fish": "fish", "deer": "deer", "livestock": "livestock", "crew": "crew", "data": "data",
-    "series": "series", "species": "species", "headquarters": "headquarters",
+    "series": "series", "species": "species", "headquarters": "headquarters", "knives": "knife",
+    "lives": "life", "wives": "wife", "halves": "half", "wolves": "wolf", "leaves": "leaf", "shelves": "shelf",
+    "thieves": "thief", "calves": "calf",
 }
 _WORD_AFTER = re.compile(r"[^\S\n]+([A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*)")
 _SCALE_AT_END = re.compile(r"(?:k|m|mn|mln|bn|b|bln|tn|trn|thousand|million|billion|trillion)$", re.IGNORECASE)
@@ -203,9 +217,10 @@ def _looks_plural(word: str) -> bool:
 def _counted_noun(text: str, pos: int, singular_count: bool) -> _Unit:
     """The counted noun after a number ending at ``pos``, adjectives included.
 
-    Up to three words are read, stopping at a function word or punctuation;
-    the noun is the last plural among them ("200 armed men", "27 member
-    states"), or for a count of one the first word ("only one hospital").
+    Up to three words are read, stopping at a function word, a past-tense
+    verb or punctuation; the noun is the last plural among them ("200 armed
+    men", "27 member states", "two elderly residents"), or for a count of
+    one the last word read ("only one primary school").
     """
     end, unit, cursor = pos, None, pos
     for _ in range(3):
@@ -214,11 +229,13 @@ def _counted_noun(text: str, pos: int, singular_count: bool) -> _Unit:
             break
         word = match.group(1)
         lower = word.lower()
-        if lower in _FUNCTION_WORDS or lower.endswith("ly") or "-" in word:
+        if lower in _FUNCTION_WORDS and lower not in _COUNT_MODIFIERS or "-" in word:
             break
         if singular_count:
-            return _Unit(match.end(1), singular(word), "noun")
-        if _looks_plural(word):
+            if lower.endswith("ed") or lower in _COUNT_MODIFIERS:
+                break
+            end, unit = match.end(1), singular(word)
+        elif _looks_plural(word):
             end, unit = match.end(1), singular(word)
         elif unit is not None:
             break
@@ -267,8 +284,10 @@ def _is_date_or_time(text: str, mention: NumberMention, unit: _Unit, currency: s
     if currency or unit.kind != "none":
         return None
     before = text[max(0, mention.start - 12) : mention.start]
-    after = text[mention.end : mention.end + 12]
+    after = text[mention.end : mention.end + 24]
     if _TIME_AFTER.match(after):
+        return "time"
+    if mention.text.isalpha() and mention.value <= 12 and _CLOCK_WORD_BEFORE.search(before):
         return "time"
     plain = mention.text.isdigit()
     if _is_year(mention):
@@ -293,6 +312,14 @@ def _is_identifier(text: str, start: int, unit: _Unit) -> bool:
     word_start = start - len(before) + name.start()
     preceding = text[max(0, word_start - 3) : word_start].rstrip(" \t\"'“‘")
     return bool(preceding) and preceding[-1] not in ".!?\n:"
+
+
+def _is_name_part(text: str, mention: NumberMention) -> bool:
+    """A capitalised number word right after a capitalised word: "Maria Ten", "Apollo Eleven"."""
+    if not mention.text[:1].isupper() or not mention.text.isalpha():
+        return False
+    before = text[max(0, mention.start - 20) : mention.start]
+    return re.search(r"\b[A-Z][a-z]+[^\S\n]$", before) is not None
 
 
 def _in_idiom(text: str, start: int, end: int) -> bool:
@@ -352,7 +379,7 @@ def _figure_at(text: str, mentions: list[NumberMention], i: int, include_dates: 
         if not include_dates:
             return None, 1
         return Figure(first.start, first.end, first.value, None, None, date_kind, None, first.text), 1
-    if _is_identifier(text, start, unit):
+    if _is_identifier(text, start, unit) or _is_name_part(text, first):
         return None, 1
 
     q_start, approx = _qualifier(text, start)
@@ -362,6 +389,9 @@ def _figure_at(text: str, mentions: list[NumberMention], i: int, include_dates: 
             return None, 1
         if not approx:
             q_start = start
+    if approx == "over" and unit.unit in _TIME_UNITS and not _MORE_THAN_OVER.search(text, max(0, q_start - 12), q_start):
+        # "a rise of 4.5% over two years": "over" means "during" here.
+        q_start, approx = start, None
     end = unit.end
     return Figure(q_start, end, first.value, None, None, currency or unit.unit, approx, text[q_start:end]), 1
 
@@ -370,6 +400,8 @@ def _ratio(text: str, first: NumberMention, nxt: NumberMention | None) -> Figure
     """"one in five", "three out of four": a share, as a percentage."""
     if nxt is None or not _RATIO_GAP.match(text[first.end : nxt.start]) or nxt.value <= first.value:
         return None
+    if _is_year(nxt) or nxt.value > 1000 or not float(nxt.value).is_integer():
+        return None  # "270 in 2022" is a count in a year
     start, approx = _qualifier(text, first.start)
     unit = _counted_noun(text, nxt.end, singular_count=False)
     return Figure(start, unit.end, 100 * first.value / nxt.value, None, None, "%", approx, text[start : unit.end])

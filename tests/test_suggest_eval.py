@@ -1,0 +1,99 @@
+"""suggest() over the hand-labelled evaluation set, and the shape of what it returns."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from corpus.suggestions import suggest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_bench(name):
+    # bench/ is not an installed package; load its modules from their files.
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+eval_suggestions = _load_bench("eval_suggestions")
+build_suggest_eval = _load_bench("build_suggest_eval")
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    return eval_suggestions.evaluate()
+
+
+def test_the_evaluation_set_is_built_from_its_marked_articles():
+    records = build_suggest_eval.build()
+    assert len(records) >= 40
+    assert all(150 <= len(r["text"].split()) <= 400 for r in records)
+    assert records == eval_suggestions.load(), "run: python bench/build_suggest_eval.py"
+
+
+def test_figures_are_found_with_the_right_values(evaluation):
+    assert evaluation.figures.precision >= 0.95
+    assert evaluation.figures.recall >= 0.95
+
+
+def test_quotes_are_found_with_their_speakers(evaluation):
+    assert evaluation.quotes.precision >= 0.90
+    assert evaluation.quotes.recall >= 0.90
+    assert evaluation.speaker_accuracy >= 0.80
+
+
+def test_claims_are_recalled_at_the_default_number_per_article(evaluation):
+    assert evaluation.claims.recall >= 0.80
+
+
+@pytest.mark.parametrize(
+    ("suggested", "gold", "same"),
+    [("Vanhal", "Petra Vanhal", True), ("the ministry", "agriculture ministry", True),
+     ("Petra Vanhal", "Petra Vanhal", True), (None, None, True), ("Anton Merel", "Katrin Hollis", False),
+     (None, "Katrin Hollis", False), ("Van", "Petra Vanhal", False)],
+)
+def test_the_speaker_rule(suggested, gold, same):
+    assert eval_suggestions.same_speaker(suggested, gold) is same
+
+
+TEXT = (
+    'Defence Minister Tomas Reyl said on 3 March that well over 100,000 soldiers had new vests. '
+    '"Every vest was tested by an independent laboratory," Reyl told reporters.'
+)
+
+
+def test_suggest_labels_every_span_and_names_its_suggester():
+    found = {(TEXT[s.start : s.end], s.label): s for s in suggest(TEXT)}
+    figure = found[("well over 100,000 soldiers", "figure")]
+    assert figure.attrs == {"value": 100_000, "low": None, "high": None, "unit": "soldier", "approx": "well over"}
+    assert figure.suggester == "figures@1"
+    quote = found[('"Every vest was tested by an independent laboratory,"', "quote")]
+    assert quote.attrs == {"speaker": "Tomas Reyl"} and quote.suggester == "quotes@1"
+    claims = [s for s in found.values() if s.label == "claim"]
+    assert claims and all(s.suggester == "claims@1" and s.attrs["score"] > 0 for s in claims)
+
+
+def test_dates_are_figures_only_when_asked_for():
+    assert not [s for s in suggest(TEXT) if s.attrs.get("unit") == "date"]
+    dates = [TEXT[s.start : s.end] for s in suggest(TEXT, include_dates=True) if s.attrs.get("unit") == "date"]
+    assert dates == ["3"]
+
+
+def test_suggestions_come_in_text_order():
+    found = suggest(TEXT)
+    assert found == sorted(found, key=lambda s: (s.start, s.end, s.label))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text())
+def test_any_text_gives_suggestions_inside_it(text):
+    for suggestion in suggest(text):
+        assert 0 <= suggestion.start < suggestion.end <= len(text)
+        assert suggestion.label in {"figure", "quote", "claim"}
