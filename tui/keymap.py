@@ -217,7 +217,7 @@ def check_clashes(keymap: Keymap) -> None:
     for screen, sections in SCREENS.items():
         owner: dict[str, str] = {}
         for binding_id in keymap.keys:
-            if binding_id.split(".")[0] not in sections:
+            if _section_of(binding_id) not in sections:
                 continue
             for key in keymap.keys_of(binding_id):
                 if key in owner and owner[key] != binding_id:
@@ -233,6 +233,11 @@ def check_clashes(keymap: Keymap) -> None:
                         f"{second} and {first} ({other})"
                     )
                 owner[key] = binding_id
+
+
+def _section_of(binding_id: str) -> str:
+    prefix = binding_id.split(".")[0]
+    return LABEL_SECTION if prefix == "label" else prefix
 
 
 def _written_after(keymap: Keymap, a: str, b: str) -> bool:
