@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 from corpus.records import ArticleRecord
@@ -74,3 +76,14 @@ async def press(app, pilot, *keys: str) -> None:
     for key in keys:
         await pilot.press(key)
         await settle(app, pilot)
+
+
+_SVG_TEXT = re.compile(r'<text [^>]*x="([\d.]+)"[^>]*clip-path="url\(#[\w-]+-line-(\d+)\)">(.*?)</text>', re.S)
+
+
+def screen_lines(app) -> list[str]:
+    """What the terminal shows, line by line (read from Textual's screenshot)."""
+    lines: dict[int, list[tuple[float, str]]] = {}
+    for x, line, content in _SVG_TEXT.findall(app.export_screenshot()):
+        lines.setdefault(int(line), []).append((float(x), html.unescape(content).replace("\xa0", " ")))
+    return ["".join(piece for _, piece in sorted(lines[n])).rstrip("\n") for n in sorted(lines)]
