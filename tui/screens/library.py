@@ -23,7 +23,8 @@ PAGE_SIZE = 200
 SEARCH_DELAY_S = 0.15
 
 EMPTY_HELP = """\
-There are no articles in {path} yet.
+There are no articles yet in
+{path}
 
 Add some with
 
@@ -76,7 +77,8 @@ class LibraryScreen(Screen):
         return self.query_one(LibraryTable)
 
     def on_mount(self) -> None:
-        self.app.run_job(self.app.reader, lambda store: store.articles.outlets(), self._got_outlets)
+        self.app.run_job(self.app.reader, lambda store: store.articles.outlets(), self._got_outlets,
+                         on_error=lambda error: None)  # no database: the empty page says what to do
 
     def on_screen_resume(self) -> None:
         # First shown, or back from an article whose status and span count may have changed.
@@ -186,8 +188,11 @@ class LibraryScreen(Screen):
         self.app.open_next_unfinished(None)
 
     def on_key(self, event) -> None:
-        # Typing a character nobody binds starts a title search with it.
+        # Typing a character nobody binds starts a title search with it. (Key
+        # events reach handlers before the bindings of the screen are looked up.)
         search = self.query_one("#library-search", Input)
+        if event.key in self.active_bindings:
+            return
         if event.is_printable and event.character and not search.has_focus and self.table.has_focus:
             event.stop()
             self.action_search()
