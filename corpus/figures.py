@@ -38,6 +38,8 @@ _CURRENCY_WORDS = {
 }
 _SYMBOL_ALT = "|".join(re.escape(s) for s in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True))
 _CODE_ALT = "|".join(_CURRENCY_CODES)
+# The character right before a number preceded by a currency: a symbol or a space.
+_CURRENCY_LAST_CHARS = frozenset("".join(_CURRENCY_SYMBOLS) + " \t\u00a0")
 _CURRENCY_WORD_ALT = "|".join(re.escape(w) for w in sorted(_CURRENCY_WORDS, key=len, reverse=True))
 
 # The currency written before the number: "$", "US$", "€ ", "USD ".
@@ -73,6 +75,7 @@ _QUALIFIER_BEFORE = re.compile(
 _TIME_UNITS = frozenset({"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"})
 # Before "over <duration>", words that make it "more than": "lasted over two years".
 _MORE_THAN_OVER = re.compile(r"\b(?:for|lasted|last|lasts|took|take|takes|waited|wait|spent|after|within|of|than)[^\S\n]+$", re.IGNORECASE)
+_QUALIFIER_LAST_WORDS = frozenset(q.split()[-1] for q in _QUALIFIERS)
 _BETWEEN_BEFORE = re.compile(r"(?<![\w-])between[^\S\n]+$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"(?<![\w-])from[^\S\n]+(?:" + _SYMBOL_ALT + r")?$", re.IGNORECASE)
 # Words that make the lone "one" a count.
@@ -118,6 +121,10 @@ _IDIOMS = re.compile(
     r"|catch\W22|twenty[-\s]four[-\s]seven|a\s+dime\s+a\s+dozen|back\s+to\s+square\s+one"
     r"|on\s+all\s+fours|high\s+five|high-five|ten\s+to\s+one|the\s+big\s+(?:two|three|four|five))\b",
     re.IGNORECASE,
+)
+_IDIOM_NUMBERS = frozenset(
+    "50 fifty seven nine sixes one million a hundred two six eleventh thousand 22 twenty four fours five ten"
+    " three dozen".split()
 )
 # Hyphen compounds that are idioms or fractions, not counts.
 _COMPOUND_NOT_UNIT = frozenset(
@@ -272,6 +279,8 @@ def _scale_of(mention: NumberMention) -> float:
 
 
 def _currency_before(text: str, start: int) -> tuple[int, str | None]:
+    if not start or text[start - 1] not in _CURRENCY_LAST_CHARS:
+        return start, None
     match = _CURRENCY_BEFORE.search(text, max(0, start - 4), start)
     if not match:
         return start, None
@@ -323,14 +332,32 @@ def _is_name_part(text: str, mention: NumberMention) -> bool:
 
 
 def _in_idiom(text: str, start: int, end: int) -> bool:
-    window_start = max(0, start - 25)
-    for match in _IDIOMS.finditer(text, window_start, min(len(text), end + 30)):
+    """Whether an idiom covers the number or begins inside the figure."""
+    # Idioms are made of a few number words: skip the pattern for the rest.
+    if _IDIOM_NUMBERS.isdisjoint(re.split(r"[\s-]+", text[start:end].lower())):
+        return False
+    for match in _IDIOMS.finditer(text, max(0, start - 25), min(len(text), end + 30)):
         if (match.start() <= start and match.end() >= end - 1) or start <= match.start() < end:
             return True
     return False
 
 
+def _word_before(text: str, start: int) -> str:
+    """The word just before ``start`` (across spaces), lower case; "" if none."""
+    end = start
+    while end > 0 and text[end - 1] in " \t\u00a0":
+        end -= 1
+    begin = end
+    while begin > 0 and text[begin - 1].isalpha():
+        begin -= 1
+    return text[begin:end].lower()
+
+
 def _qualifier(text: str, start: int) -> tuple[int, str | None]:
+    # Most numbers have no qualifier: look at the last word before running
+    # the qualifier pattern, which would try every position of its window.
+    if _word_before(text, start) not in _QUALIFIER_LAST_WORDS:
+        return start, None
     match = _QUALIFIER_BEFORE.search(text, max(0, start - 24), start)
     if not match:
         return start, None

@@ -45,11 +45,38 @@ ATTACHED_UNITS = (
 )
 
 _NUMBER_WORDS = [*_UNIT_WORDS, *_TENS_WORDS, "hundred", *SCALE_WORDS, "dozen"]
-_WORD_ALT = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A regex alternation of ``words`` sharing their common prefixes.
+
+    ``re`` tries alternatives one by one at every position; factored by
+    prefix (``t(?:en|wo|h(?:ree|irty))``) the word pattern runs about twice
+    as fast over a long article.
+    """
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return emit(tree)
+
+
+_WORD_ALT = _trie_pattern(_NUMBER_WORDS)
 # Horizontal white space inside one number expression: a number never runs
 # across a line break.
 _GAP = r"[^\S\n]+"
 _GROUP_SPACE = "\u00a0\u202f\u2009"
+_NO_GROUPING = str.maketrans("", "", "," + _GROUP_SPACE)
 
 _DIGITS = (
     r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[" + _GROUP_SPACE + r"]\d{3})+|\d+)(?:\.\d+)?"
@@ -78,8 +105,12 @@ _WORD_RUN = (
     + r"(?:(?:" + _GAP + r"|-)(?:and" + _GAP + r"a" + _GAP + r"half\b|and" + _GAP + r")?(?:" + _WORD_ALT + r")\b"
     + r"|" + _GAP + r"and" + _GAP + r"a" + _GAP + r"half\b)*"
 )
+# The lookaheads let each branch fail at once on characters that cannot
+# start it, before its lookbehinds run: a quarter faster over long text.
+_WORD_INITIALS = "".join(sorted({w[0] for w in [*_NUMBER_WORDS, "a", "half"]}))
 _NUMBER = re.compile(
-    r"(?P<digit>" + _DIGIT_NUMBER + r")|(?P<words>" + _WORD_RUN + r")", re.IGNORECASE
+    r"(?=[\d\-\u2212])(?P<digit>" + _DIGIT_NUMBER + r")|(?=[" + _WORD_INITIALS + r"])(?P<words>" + _WORD_RUN + r")",
+    re.IGNORECASE,
 )
 _TOKEN = re.compile(
     r"half" + _GAP + r"an?\b|an?\b|and" + _GAP + r"a" + _GAP + r"half\b|and\b|[a-z]+",
@@ -195,7 +226,7 @@ def _parse_words(words: list[str]) -> tuple[float, int]:
 
 def _digit_value(match: re.Match[str]) -> float:
     digits = match.group("digits")
-    value = float(re.sub(r"[," + _GROUP_SPACE + "]", "", digits))
+    value = float(digits.translate(_NO_GROUPING))
     if match.group("suffix"):
         value *= SCALE_SUFFIXES[match.group("suffix").lower()]
     if match.group("scale"):

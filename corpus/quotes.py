@@ -54,7 +54,7 @@ _NAME_TOKEN = (
 )
 _PARTICLE = r"(?:de|van|von|der|den|da|del|la|le|al|bin|di|du|ten)"
 # Names never run across a line break.
-_NAME_RUN = re.compile(rf"(?:{_NAME_TOKEN})(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?(?:{_NAME_TOKEN}))*")
+_NAME_RUN = re.compile(rf"(?=[{_UPPER}])(?:{_NAME_TOKEN})(?:[^\S\n]+(?:{_PARTICLE}[^\S\n]+)?(?:{_NAME_TOKEN}))*")
 _TITLES = frozenset(
     """
     minister president chief executive constable dr dr. professor prof prof. judge lawyer director paramedic
@@ -80,6 +80,13 @@ _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _RELATIVE = re.compile(r",\s*(?:who|whose|which|whom)\b[^,]*(?:,|$)")
 _PREPOSITION_CUT = re.compile(r"\s+(?:of|at|from|in|for|on|with)\s+.*$")
 _SENTENCE_TAIL = re.compile(r"[.!?](?=\s|$)|\n")
+_COMMA_END = re.compile(r",\s*$")
+_COMMA_START = re.compile(r"\s*,")
+_AUXILIARY_HEAD = re.compile(r"^(?:has|have|had|also|later|then)\s+")
+_VERB_HEAD = re.compile(r"(?:" + _REPORTING + r")\b")
+_SAID_END = re.compile(r"\b(?:said|says|told)\s+$")
+# How far back an attribution looks for the group or person it refers to.
+_LOOKBACK = 3000
 _AGE_AFTER = re.compile(r"^,\s*\d{1,3},")
 
 
@@ -153,43 +160,40 @@ class _People:
         self.text = text
         full: dict[str, tuple[int, int]] = {}
         by_surname: dict[str, str] = {}
+        runs: list[tuple[int, str]] = []
         for run in _NAME_RUN.finditer(text):
-            name, start, end = _strip_titles(run.group(), run.start())
-            if len(name.split()) < 2:
+            written = run.group()
+            if " " not in written:
+                runs.append((run.start(), written))
+                continue
+            name, start, end = _strip_titles(written, run.start())
+            runs.append((start, name))
+            if " " not in name:
                 continue
             # Any two-word name can be shortened to its last word ("Voss" for
             # "shipping magnate Erland Voss"); only people are met by "he"/"she".
-            by_surname.setdefault(name.split()[-1], name)
-            if self._is_person(start, end) and name not in full:
+            surname = name.rsplit(" ", 1)[-1]
+            by_surname.setdefault(surname, name)
+            if name not in full and self._is_person(start, end):
                 full[name] = (start, end)
-                by_surname[name.split()[-1]] = name
+                by_surname[surname] = name
         self.full = full
         self.by_surname = by_surname
-        mentions: list[tuple[int, str]] = []
-        if full:
-            forms = {name: name for name in full}
-            for name in full:
-                forms.setdefault(name.split()[-1], name)
-            words = "|".join(re.escape(w) for w in sorted(forms, key=len, reverse=True))
-            for match in re.finditer(rf"(?<![\w-])(?:{words})(?![\w-])", text):
-                mentions.append((match.start(), forms[match.group()]))
-        self.mentions = mentions
-        self.positions = [m[0] for m in mentions]
+        forms = {name: name for name in full}
+        for name in full:
+            forms.setdefault(name.rsplit(" ", 1)[-1], name)
+        self.mentions = [(start, forms[name]) for start, name in runs if name in forms]
+        self.positions = [m[0] for m in self.mentions]
 
     def _is_person(self, start: int, end: int) -> bool:
         before = self.text[max(0, start - 30) : start]
         after = self.text[end : end + 120]
-        if _ROLE_BEFORE_NAME.search(before):
+        if _ROLE_BEFORE_NAME.search(before) or _AGE_AFTER.match(after):
             return True
-        if _AGE_AFTER.match(after):
-            return True
-        if re.search(r",\s*$", before) and re.match(r"\s*,", after):
+        if _COMMA_END.search(before) and _COMMA_START.match(after):
             return True  # an apposition: "Its leader, Sergei Marin, said"
-        clause = _RELATIVE.sub(",", after[:120]).lstrip(", ")
-        clause = re.sub(r"^(?:has|have|had|also|later|then)\s+", "", clause)
-        return bool(re.match(r"(?:" + _REPORTING + r")\b", clause)) or bool(
-            re.search(r"\b(?:said|says|told)\s+$", before)
-        )
+        clause = _AUXILIARY_HEAD.sub("", _RELATIVE.sub(",", after).lstrip(", "))
+        return bool(_VERB_HEAD.match(clause)) or bool(_SAID_END.search(before))
 
     def full_name(self, surname: str) -> str | None:
         return self.by_surname.get(surname)
@@ -208,12 +212,17 @@ class _People:
 
 def _strip_titles(run: str, start: int) -> tuple[str, int, int]:
     """A name run without its leading titles ("Defence Minister Tomas Reyl" -> "Tomas Reyl")."""
-    tokens = list(re.finditer(r"\S+", run))
+    tokens = run.split()
     keep = 0
-    while keep < len(tokens) - 1 and (tokens[keep].group().lower() in _TITLES or tokens[keep].group() in ("The", "A", "An")):
+    while keep < len(tokens) - 1 and (tokens[keep].lower() in _TITLES or tokens[keep] in ("The", "A", "An")):
         keep += 1
-    first = tokens[keep]
-    return run[first.start() :], start + first.start(), start + len(run)
+    if not keep:
+        return run, start, start + len(run)
+    offset = 0
+    for token in tokens[:keep]:
+        offset = run.index(token, offset) + len(token)
+    offset = run.index(tokens[keep], offset)
+    return run[offset:], start + offset, start + len(run)
 
 
 def _speaker_from_phrase(text: str, start: int, end: int, people: _People, inverted: bool) -> _Speaker | None:
@@ -262,12 +271,13 @@ def _speaker_from_phrase(text: str, start: int, end: int, people: _People, inver
 
 def _named_body(text: str, noun: str, at: int) -> _Speaker | None:
     """The name given earlier to "the group" as in "consumer group Fair Travel"."""
+    window_start = max(0, at - _LOOKBACK)
     found = None
-    for match in re.finditer(rf"\b(?i:{noun})[^\S\n]+({_NAME_RUN.pattern})", text[:at]):
+    for match in re.finditer(rf"\b(?i:{noun})[^\S\n]+({_NAME_RUN.pattern})", text[window_start:at]):
         found = match
     if not found:
         return None
-    return _Speaker(found.group(1), found.start(1), found.end(1))
+    return _Speaker(found.group(1), window_start + found.start(1), window_start + found.end(1))
 
 
 def _body_named_before(text: str, at: int, people: _People) -> _Speaker | None:
@@ -314,16 +324,19 @@ def _before_attribution(text: str, sentence_start: int, start: int, people: _Peo
 
 
 class _Sentences:
-    def __init__(self, text: str):
-        self.bounds = sentence_bounds(text)
-        self.starts = [b[0] for b in self.bounds]
+    def __init__(self, bounds: list[tuple[int, int]]):
+        self.bounds = bounds
+        self.starts = [b[0] for b in bounds]
 
     def index_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
 
 
-def find_quotes(text: str) -> list[Quote]:
-    """Every quote in ``text`` with its speaker, in text order (see the module docstring)."""
+def find_quotes(text: str, *, sentences: list[tuple[int, int]] | None = None) -> list[Quote]:
+    """Every quote in ``text`` with its speaker, in text order (see the module docstring).
+
+    ``sentences`` may pass ``sentence_bounds(text)`` when it is already known.
+    """
     spans = []
     for start, end in _quotation_spans(text):
         inner = text[start + 1 : end - 1]
@@ -332,11 +345,11 @@ def find_quotes(text: str) -> list[Quote]:
     if not spans:
         return []
     people = _People(text)
-    sentences = _Sentences(text)
+    sentence_index = _Sentences(sentence_bounds(text) if sentences is None else sentences)
     quotes: list[Quote] = []
     previous: Quote | None = None
     for start, end in spans:
-        speaker = _attribute(text, start, end, people, sentences, previous)
+        speaker = _attribute(text, start, end, people, sentence_index, previous)
         quote = Quote(
             start, end, text[start:end],
             speaker.name if speaker else None,
@@ -364,11 +377,13 @@ def _attribute(
     speaker = _before_attribution(text, max(sentence_start, paragraph), start, people)
     if speaker:
         return speaker
-    lead_in = text[:start].rstrip()
-    if lead_in.endswith(":"):
-        colon_sentence = sentences.index_of(len(lead_in) - 1)
+    colon = start - 1
+    while colon >= 0 and text[colon].isspace():
+        colon -= 1
+    if colon >= 0 and text[colon] == ":":
+        colon_sentence = sentences.index_of(colon)
         c_start = sentences.bounds[colon_sentence][0] if sentences.bounds else 0
-        speaker = _before_attribution(text, c_start, len(lead_in) - 1, people)
+        speaker = _before_attribution(text, c_start, colon, people)
         if speaker:
             return speaker
     if previous is not None and previous.speaker and previous.end >= paragraph:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpus import claim_candidates, figures, quotes
+from corpus.sentences import sentence_bounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,7 @@ def suggest(
     the most claim sentences proposed for the article.
     """
     found_figures = figures.find_figures(text, include_dates=include_dates)
+    sentences = sentence_bounds(text)
     suggestions = [
         Suggestion(
             f.start, f.end, "figure",
@@ -53,13 +55,15 @@ def suggest(
         for f in found_figures
     ]
     suggestions += [
-        Suggestion(q.start, q.end, "quote", {"speaker": q.speaker}, _tag(quotes)) for q in quotes.find_quotes(text)
+        Suggestion(q.start, q.end, "quote", {"speaker": q.speaker}, _tag(quotes)) for q in quotes.find_quotes(text, sentences=sentences)
     ]
     # Claims are scored on real figures only: a date does not make a claim.
     claim_figures = found_figures if not include_dates else [f for f in found_figures if f.unit not in ("date", "time")]
     suggestions += [
         Suggestion(c.start, c.end, "claim", {"score": c.score}, _tag(claim_candidates))
-        for c in claim_candidates.find_claim_candidates(text, limit=claim_limit, figures=claim_figures)
+        for c in claim_candidates.find_claim_candidates(
+            text, limit=claim_limit, figures=claim_figures, sentences=sentences
+        )
     ]
     suggestions.sort(key=lambda s: (s.start, s.end, s.label))
     return suggestions
