@@ -323,6 +323,15 @@ def _is_identifier(text: str, start: int, unit: _Unit) -> bool:
     return bool(preceding) and preceding[-1] not in ".!?\n:"
 
 
+def _is_bracketed_count(text: str, mention: NumberMention, unit: _Unit) -> bool:
+    """A bare number alone in brackets: a list marker or a page's "Comments (12)"."""
+    return (
+        unit.kind == "none"
+        and text[mention.start - 1 : mention.start] == "("
+        and text[mention.end : mention.end + 1] == ")"
+    )
+
+
 def _is_name_part(text: str, mention: NumberMention) -> bool:
     """A capitalised number word right after a capitalised word: "Maria Ten", "Apollo Eleven"."""
     if not mention.text[:1].isupper() or not mention.text.isalpha():
@@ -406,7 +415,7 @@ def _figure_at(text: str, mentions: list[NumberMention], i: int, include_dates: 
         if not include_dates:
             return None, 1
         return Figure(first.start, first.end, first.value, None, None, date_kind, None, first.text), 1
-    if _is_identifier(text, start, unit) or _is_name_part(text, first):
+    if _is_identifier(text, start, unit) or _is_name_part(text, first) or _is_bracketed_count(text, first, unit):
         return None, 1
 
     q_start, approx = _qualifier(text, start)

@@ -84,7 +84,8 @@ _COMMA_END = re.compile(r",\s*$")
 _COMMA_START = re.compile(r"\s*,")
 _AUXILIARY_HEAD = re.compile(r"^(?:has|have|had|also|later|then)\s+")
 _VERB_HEAD = re.compile(r"(?:" + _REPORTING + r")\b")
-_SAID_END = re.compile(r"\b(?:said|says|told)\s+$")
+# "said X" names the speaker; "told X" names the listener.
+_SAID_END = re.compile(r"\b(?:said|says)\s+$")
 # How far back an attribution looks for the group or person it refers to.
 _LOOKBACK = 3000
 _AGE_AFTER = re.compile(r"^,\s*\d{1,3},")

@@ -116,3 +116,8 @@ def test_any_mix_of_figure_words_gives_figures_inside_it(words):
     for figure in find_figures(text):
         assert text[figure.start : figure.end] == figure.text
         assert (figure.value is None) == (figure.low is not None) == (figure.high is not None)
+
+
+def test_a_bare_number_in_brackets_is_not_a_figure():
+    assert find_figures("Comments (12) | Sign in") == []
+    assert [f.text for f in find_figures("prices rose (12%) in May")] == ["12%"]

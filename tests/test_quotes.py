@@ -107,3 +107,11 @@ def test_any_text_of_marks_and_names_gives_consistent_offsets(text):
 def test_arbitrary_unicode_never_breaks_it(text):
     for quote in find_quotes(text):
         assert text[quote.start : quote.end] == quote.text
+
+
+def test_the_listener_of_told_is_not_taken_for_the_speaker():
+    text = (
+        "Nadia Oresh, whose son serves abroad, told Civic Radio she had learned about it from the news.\n\n"
+        '"Nobody has phoned us. Nobody has written," she said.'
+    )
+    assert only_quote(text).speaker == "Nadia Oresh"
