@@ -4,12 +4,15 @@ writes do not pile up in the WAL while it runs."""
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 
 from store import Store
+from store import db as store_db
 from store.db import checkpoint, read_pages, snapshot, write
 
-ROWS = 120
+ROWS = 60
 
 
 def _fill(store: Store, rows: int = ROWS) -> None:
@@ -77,4 +80,44 @@ def test_short_snapshots_keep_the_wal_small_where_one_long_snapshot_lets_it_grow
     short = _wal_after_reading(tmp_path / "short.db", short=True)
     long = _wal_after_reading(tmp_path / "long.db", short=False)
     assert long > ROWS * 20_000  # every write piled up behind the open snapshot
-    assert short < long / 4
+    assert short < long / 3
+
+
+def _peak_wal_with_a_busy_reader(path: Path, writes: int) -> int:
+    """Write ``writes`` times 20 KB while another thread reads in back-to-back
+    short snapshots; returns the largest WAL seen after a write."""
+    with Store(path) as store:
+        _fill(store, 3)
+    done = threading.Event()
+
+    def read_constantly() -> None:
+        with Store(path) as reader:
+            while not done.is_set():
+                with snapshot(reader.db):
+                    reader.db.execute("SELECT count(*) FROM settings").fetchone()
+                    time.sleep(0.001)
+
+    thread = threading.Thread(target=read_constantly)
+    thread.start()
+    peak = 0
+    try:
+        with Store(path) as writer:
+            writer.db.execute("PRAGMA wal_autocheckpoint=20")
+            for i in range(writes):
+                with write(writer.db):
+                    writer.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [f"k{i % 5}", "x" * 20_000])
+                peak = max(peak, os.path.getsize(f"{path}-wal"))
+    finally:
+        done.set()
+        thread.join()
+    return peak
+
+
+def test_a_writer_restarts_a_wal_that_busy_readers_keep_from_restarting(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(store_db, "WAL_TRIM_INTERVAL_S", 0.0)
+    monkeypatch.setattr(store_db, "WAL_TRIM_SIZE", 2**40)  # trimming off
+    untrimmed = _peak_wal_with_a_busy_reader(tmp_path / "off.db", 60)
+    monkeypatch.setattr(store_db, "WAL_TRIM_SIZE", 200_000)
+    trimmed = _peak_wal_with_a_busy_reader(tmp_path / "on.db", 60)
+    assert untrimmed > 1_000_000  # 60 x 20 KB and counting
+    assert trimmed < 200_000 + 100_000  # the limit and one write's pages
