@@ -18,6 +18,7 @@ from corpus.records import ArticleRecord, Rejection
 from store import events
 from store.db import write
 from store.models import Span
+from store.suggestions import SuggestionStore
 
 BATCH_SIZE = 2000
 _SQL_PARAMS = 900  # below SQLite's default limit on host parameters
@@ -30,6 +31,7 @@ class IngestReport:
     ingested: int = 0
     duplicates: int = 0
     spans: int = 0
+    suggestions: int = 0
     rejected: list[Rejection] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -38,7 +40,7 @@ class IngestReport:
         return (
             f"ingested {self.ingested:,} articles{spans}, skipped {self.duplicates:,} as duplicates, "
             f"rejected {len(self.rejected):,}"
-        )
+        ) + (f"; {self.suggestions:,} suggestions made" if self.suggestions else "")
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -57,8 +59,12 @@ def _lookup(db: sqlite_utils.Database, sql: str, keys: list[str]) -> dict[str, s
 class Ingester:
     """Stores records batch by batch; one instance per ingest run."""
 
-    def __init__(self, db: sqlite_utils.Database, on_batch: Callable[[IngestReport], None] | None = None) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, on_batch: Callable[[IngestReport], None] | None = None, *, suggest: bool = False
+    ) -> None:
+        """``suggest`` runs the suggesters over each new article once it is stored."""
         self.db = db
+        self.suggestions = SuggestionStore(db) if suggest else None
         self.report = IngestReport()
         self.on_batch = on_batch
         self._outlets = dict(db.execute("SELECT name, id FROM outlets").fetchall())
@@ -75,7 +81,9 @@ class Ingester:
                     records.append(item)
             if records:
                 with write(self.db):
-                    self._store(records)
+                    stored = self._store(records)
+                if self.suggestions:
+                    self.report.suggestions += self.suggestions.suggest_articles(stored)
             if self.on_batch:
                 self.on_batch(self.report)
         return self.report
@@ -85,7 +93,8 @@ class Ingester:
             self._outlets[name] = self.db.execute("INSERT INTO outlets (name) VALUES (?)", [name]).lastrowid
         return self._outlets[name]
 
-    def _store(self, records: list[ArticleRecord]) -> None:
+    def _store(self, records: list[ArticleRecord]) -> list[tuple[str, str]]:
+        """Store a batch; returns the ``(id, text)`` of the articles that are new."""
         hashes = [r.sha256 for r in records]
         known_hashes = _lookup(self.db, "SELECT hash, id FROM articles WHERE hash IN ({marks})", hashes)
         ids = [r.id or f"a-{h[:16]}" for r, h in zip(records, hashes)]
@@ -128,6 +137,7 @@ class Ingester:
             events.record(self.db, annotator=span.annotator, action="add", article_id=span.article_id, after=span)
         self.report.ingested += len(rows)
         self.report.spans += len(spans)
+        return [(row[0], row[-1]) for row in rows]
 
     def _imported(self, record: ArticleRecord, article_id: str, stamp: str) -> Iterator[Span]:
         for imported in record.spans:

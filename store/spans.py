@@ -61,9 +61,13 @@ def _check_label(db: sqlite_utils.Database, label: str) -> None:
         raise SpanError(f"unknown label {label!r} (known: {known})")
 
 
-def validate(db: sqlite_utils.Database, article_id: str, start: int, end: int, label: str) -> str:
-    """Check a span against its article and the label set; returns the covered text."""
-    text = _article_text(db, article_id)
+def validate(
+    db: sqlite_utils.Database, article_id: str, start: int, end: int, label: str, text: str | None = None
+) -> str:
+    """Check a span against its article and the label set; returns the covered text.
+    ``text`` is the article's text when the caller has it already."""
+    if text is None:
+        text = _article_text(db, article_id)
     if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= len(text):
         raise SpanError(f"span [{start}, {end}) does not fit article {article_id!r} of {len(text)} characters")
     _check_label(db, label)
@@ -135,13 +139,26 @@ class SpanStore:
     def add_many(self, spans: list[NewSpan], annotator: str, *, acting: str | None = None) -> list[Span]:
         """Store several spans in one transaction as one batch: one undo takes them all back."""
         batch = events.new_id()
+        texts: dict[str, str] = {}
         with write(self.db):
-            return [self._insert(span, annotator, acting=acting, batch=batch) for span in spans]
+            for span in spans:
+                if span.article_id not in texts:
+                    texts[span.article_id] = _article_text(self.db, span.article_id)
+            return [
+                self._insert(span, annotator, acting=acting, batch=batch, text=texts[span.article_id]) for span in spans
+            ]
 
     def _insert(
-        self, new: NewSpan, annotator: str, *, acting: str | None, event_id: str | None = None, batch: str | None = None
+        self,
+        new: NewSpan,
+        annotator: str,
+        *,
+        acting: str | None,
+        event_id: str | None = None,
+        batch: str | None = None,
+        text: str | None = None,
     ) -> Span:
-        covered = validate(self.db, new.article_id, new.start, new.end, new.label)
+        covered = validate(self.db, new.article_id, new.start, new.end, new.label, text)
         stamp = events.now()
         span = Span(
             id=new.span_id or events.new_id(), article_id=new.article_id, start=new.start, end=new.end,

@@ -24,6 +24,8 @@ recursively). Formats, by extension:
 Text is decoded as UTF-8 or UTF-16/UTF-8 with a BOM, normalised (NFC, LF line
 ends, control characters and escape sequences removed) and stored for good.
 The same text twice is skipped; the same id with other text is rejected.
+Suggesters then propose figures, quotes and claim sentences in each new
+article for annotators to accept or reject (--no-suggest skips that).
 Exit status: 0 when everything went in, 1 when any record was rejected."""
 
 
@@ -40,6 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--max-size", type=int, default=DEFAULT_MAX_BYTES, metavar="BYTES",
         help=f"refuse articles (files, JSONL lines, CSV rows) larger than this (default {DEFAULT_MAX_BYTES:,})",
     )
+    parser.add_argument("--no-suggest", action="store_true", help="do not run the suggesters over new articles")
     parser.add_argument("--quiet", action="store_true", help="print only the summary and errors")
     add_db_option(parser)
     parser.set_defaults(run=run)
@@ -62,6 +65,6 @@ def run(args: argparse.Namespace) -> int:
         progress.update(report.ingested + report.duplicates + printed)
 
     with store, progress:
-        report = Ingester(store.db, on_batch=report_batch).run(records)
+        report = Ingester(store.db, on_batch=report_batch, suggest=not args.no_suggest).run(records)
     print(report.summary() + f" into {store.path}")
     return 1 if report.rejected else 0

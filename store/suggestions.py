@@ -1,0 +1,104 @@
+"""Suggested spans: stored once per suggester version, decided per annotator.
+
+A suggestion is a span of origin ``suggested`` and status ``pending`` whose
+annotator is the suggester that made it (``figures@1``). It is shared by the
+whole team. An annotator's decision is a span of their own that points back
+to it (``attrs["suggestion"]``): ``accepted`` (it becomes their annotation,
+with the suggestion's attributes) or ``rejected`` (kept so the suggestion
+stays out of their way). Decisions are ordinary adds, so undo and redo work
+on them, and another annotator still sees the suggestion pending.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import groupby
+
+import sqlite_utils
+
+from corpus.suggestions import Suggestion, suggest
+from store.db import write
+from store.models import Span
+from store.spans import NewSpan, SpanStore
+
+# Attributes that describe the suggester's confidence, not the span.
+_SUGGESTER_ONLY = {"score"}
+
+
+def _key(start: int, end: int, label: str, annotator: str) -> tuple[int, int, str, str]:
+    return start, end, label, annotator
+
+
+class SuggestionStore:
+    """Store suggestions and the annotators' decisions on them."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.spans = SpanStore(db)
+
+    def add(self, article_id: str, suggestions: Iterable[Suggestion]) -> int:
+        """Store the suggestions an article does not hold yet; returns how many were new.
+
+        Running the same suggester version again adds nothing.
+        """
+        existing = {
+            _key(r[0], r[1], r[2], r[3])
+            for r in self.db.execute(
+                'SELECT start, "end", label, annotator FROM spans WHERE article_id = ? AND origin = \'suggested\''
+                " AND status = 'pending'",
+                [article_id],
+            )
+        }
+        new = [s for s in suggestions if _key(s.start, s.end, s.label, s.suggester) not in existing]
+        new.sort(key=lambda s: s.suggester)
+        for suggester, group in groupby(new, key=lambda s: s.suggester):
+            self.spans.add_many(
+                [
+                    NewSpan(article_id=article_id, start=s.start, end=s.end, label=s.label, origin="suggested",
+                            status="pending", attrs={k: v for k, v in s.attrs.items() if v is not None})
+                    for s in group
+                ],
+                suggester,
+            )
+        return len(new)
+
+    def suggest_article(self, article_id: str, text: str) -> int:
+        """Run every suggester over one article and store what is new."""
+        return self.add(article_id, suggest(text))
+
+    def suggest_articles(self, articles: Iterable[tuple[str, str]]) -> int:
+        """Run every suggester over several ``(article_id, text)`` pairs; one commit for all."""
+        found = [(article_id, suggest(text)) for article_id, text in articles]
+        with write(self.db):
+            return sum(self.add(article_id, suggestions) for article_id, suggestions in found)
+
+    def pending(self, article_id: str, annotator: str) -> list[Span]:
+        """Suggestions the annotator has not decided on, nor already made themselves."""
+        spans = self.spans.for_article(article_id)
+        decided = {s.attrs.get("suggestion") for s in spans if s.annotator == annotator}
+        own = {(s.start, s.end, s.label) for s in spans if s.annotator == annotator and s.status == "accepted"}
+        return [
+            s for s in spans
+            if s.status == "pending" and s.id not in decided and (s.start, s.end, s.label) not in own
+        ]
+
+    def _decision(self, suggestion: Span, status: str) -> NewSpan:
+        attrs = {k: v for k, v in suggestion.attrs.items() if k not in _SUGGESTER_ONLY}
+        attrs["suggestion"] = suggestion.id
+        return NewSpan(article_id=suggestion.article_id, start=suggestion.start, end=suggestion.end,
+                       label=suggestion.label, origin="suggested", status=status, attrs=attrs)
+
+    def accept(self, suggestion: Span, annotator: str) -> Span:
+        """The suggestion becomes the annotator's own span, attributes and all."""
+        return self.spans.add_many([self._decision(suggestion, "accepted")], annotator)[0]
+
+    def reject(self, suggestion: Span, annotator: str) -> Span:
+        """Record that the annotator turned the suggestion down."""
+        return self.spans.add_many([self._decision(suggestion, "rejected")], annotator)[0]
+
+    def accept_all(self, article_id: str, label: str, annotator: str) -> list[Span]:
+        """Accept every pending suggestion of one label in the article, as one undoable step."""
+        chosen = [s for s in self.pending(article_id, annotator) if s.label == label]
+        if not chosen:
+            return []
+        return self.spans.add_many([self._decision(s, "accepted") for s in chosen], annotator)

@@ -1,0 +1,88 @@
+"""Suggestions in the store: stored once, decided per annotator, undoable."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.records import ArticleRecord
+from store.ingest import Ingester
+from store.suggestions import SuggestionStore
+
+TEXT = (
+    'Defence minister Tomas Reidel-Kova said the army had ordered 100,000 vests. '
+    '"We followed every rule," Reidel-Kova said. The audit found that 12% of the vests failed.'
+)
+
+
+@pytest.fixture
+def suggestions(store):
+    Ingester(store.db).run([ArticleRecord(source="t", id="a1", outlet="Wire", text=TEXT)])
+    found = SuggestionStore(store.db)
+    found.suggest_article("a1", TEXT)
+    return found
+
+
+def texts(spans):
+    return sorted((s.label, s.text) for s in spans)
+
+
+def test_suggestions_are_pending_spans_of_the_suggester_and_not_duplicated(store, suggestions):
+    pending = suggestions.pending("a1", "ann")
+    assert ("figure", "100,000 vests") in texts(pending)
+    assert ("figure", "12%") in texts(pending)
+    assert ("quote", '"We followed every rule,"') in texts(pending)
+    assert all(s.origin == "suggested" and s.status == "pending" and "@" in s.annotator for s in pending)
+    quote = next(s for s in pending if s.label == "quote")
+    assert quote.attrs["speaker"] == "Tomas Reidel-Kova"  # the full name from the earlier mention
+    assert suggestions.suggest_article("a1", TEXT) == 0
+    assert len(suggestions.pending("a1", "ann")) == len(pending)
+
+
+def test_accept_makes_it_mine_with_its_attributes_and_undo_brings_it_back(store, suggestions):
+    figure = next(s for s in suggestions.pending("a1", "ann") if s.text == "100,000 vests")
+    mine = suggestions.accept(figure, "ann")
+    assert (mine.annotator, mine.status, mine.origin, mine.text) == ("ann", "accepted", "suggested", "100,000 vests")
+    assert mine.attrs["value"] == 100000 and mine.attrs["suggestion"] == figure.id
+    assert figure.id not in {s.id for s in suggestions.pending("a1", "ann")}
+    assert figure.id in {s.id for s in suggestions.pending("a1", "bob")}  # bob decides for himself
+    store.spans.undo("a1", "ann")
+    assert store.spans.get(mine.id) is None
+    assert figure.id in {s.id for s in suggestions.pending("a1", "ann")}
+
+
+def test_reject_hides_it_from_me_only(store, suggestions):
+    figure = next(s for s in suggestions.pending("a1", "ann") if s.text == "12%")
+    decision = suggestions.reject(figure, "ann")
+    assert decision.status == "rejected"
+    assert figure.id not in {s.id for s in suggestions.pending("a1", "ann")}
+    assert store.spans.for_article("a1", annotator="ann", statuses=("accepted",)) == []
+
+
+def test_accept_all_of_one_label_is_one_undo(store, suggestions):
+    figures = [s for s in suggestions.pending("a1", "ann") if s.label == "figure"]
+    accepted = suggestions.accept_all("a1", "figure", "ann")
+    assert texts(accepted) == texts(figures)
+    assert [s for s in suggestions.pending("a1", "ann") if s.label == "figure"] == []
+    store.spans.undo("a1", "ann")
+    assert store.spans.for_article("a1", annotator="ann") == []
+
+
+def test_ingest_suggests_unless_told_not_to_and_suggest_adds_only_what_is_new(tmp_path, cli, db_path):
+    import json
+
+    from store import Store
+
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "a1", "text": TEXT}) + "\n")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "b1", "text": TEXT + " More."}) + "\n")
+    code, out, _ = cli("ingest", str(tmp_path / "a.jsonl"))
+    assert code == 0 and "suggestions made" in out
+    code, out, _ = cli("ingest", "--no-suggest", str(tmp_path / "b.jsonl"))
+    assert code == 0 and "suggestions" not in out
+    with Store(db_path) as store:
+        assert SuggestionStore(store.db).pending("b1", "ann") == []
+        made_for_a = len(SuggestionStore(store.db).pending("a1", "ann"))
+    code, out, _ = cli("suggest")
+    assert code == 0
+    assert out.strip() == f"{made_for_a:,} new suggestions in 2 articles"  # only b1's are new
+    code, out, _ = cli("suggest", "--article", "nope")
+    assert code == 2
