@@ -436,7 +436,7 @@ def _ratio(text: str, first: NumberMention, nxt: NumberMention | None) -> Figure
     """"one in five", "three out of four": a share, as a percentage."""
     if nxt is None or not _RATIO_GAP.match(text[first.end : nxt.start]) or nxt.value <= first.value:
         return None
-    if _is_year(nxt) or nxt.value > 1000 or not float(nxt.value).is_integer():
+    if _is_year(nxt) or not float(nxt.value).is_integer():
         return None  # "270 in 2022" is a count in a year
     start, approx = _qualifier(text, first.start)
     unit = _counted_noun(text, nxt.end, singular_count=False)
@@ -479,8 +479,9 @@ def _range(
     unit = _unit_after(text, nxt.end, singular_count=False)
     if unit.kind == "idiom":
         return None
-    if unit.kind == "none" and _is_year(first) and (_is_year(nxt) or len(nxt.text) <= 2 and nxt.text.isdigit()):
-        # "2019 to 2021" and "2019-20" are spans of years.
+    if _is_year(first) and (unit.kind == "none" or not _is_year(nxt)):
+        # "2019 to 2021" and "2019-20" are spans of years; "from 620,000 in
+        # 2015 to 240,000" is a change between two years.
         return None
     unit_name = currency or _currency_before(text, nxt.start)[1] or unit.unit
     q_start, approx = (between.start(), None) if between else _qualifier(text, start)

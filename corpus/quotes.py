@@ -63,6 +63,9 @@ _TITLES = frozenset(
     transport energy regional manager spokesman spokeswoman spokesperson leader organiser coordinator
     demographer economist epidemiologist critic officer worker trader analyst owner commissioner
     prosecutor inspector engineer scientist researcher farmer teacher fisheries agriculture deputy
+    campaigner activist newsagent resident driver nurse doctor student historian librarian novelist artist
+    writer author mother father widow neighbour shopkeeper baker fisherman pilot miner soldier veteran
+    banker broker lecturer
     """.split()
 )
 _ROLE_BEFORE_NAME = re.compile(
@@ -77,7 +80,11 @@ _GENERIC_BODIES = frozenset(
 # Words between a subject and its reporting verb ("the party has called").
 _AUXILIARY_TAIL = re.compile(r"(?:\s+(?:has|have|had|also|later|then|again|previously|once|will|would|had|is|was))+$")
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-_RELATIVE = re.compile(r",\s*(?:who|whose|which|whom)\b[^,]*(?:,|$)")
+# A relative clause or an "of" phrase set off by commas: ", who chairs the
+# committee,", ", of Friends of Harbourgate Libraries,".
+_PARENTHETICAL = re.compile(r",\s*(?:who|whose|which|whom|of)\b[^,]*(?:,|$)")
+_INSIDE_RELATIVE = re.compile(r",\s*(?:who|whose|which|whom)\b[^,.\n]*$")
+_NOT_NOUN_START = frozenset("in on at for with by from after before during to into as than".split())
 _PREPOSITION_CUT = re.compile(r"\s+(?:of|at|from|in|for|on|with)\s+.*$")
 _SENTENCE_TAIL = re.compile(r"[.!?](?=\s|$)|\n")
 _COMMA_END = re.compile(r",\s*$")
@@ -193,8 +200,12 @@ class _People:
             return True
         if _COMMA_END.search(before) and _COMMA_START.match(after):
             return True  # an apposition: "Its leader, Sergei Marin, said"
-        clause = _AUXILIARY_HEAD.sub("", _RELATIVE.sub(",", after).lstrip(", "))
-        return bool(_VERB_HEAD.match(clause)) or bool(_SAID_END.search(before))
+        if _SAID_END.search(before):
+            return True
+        if _INSIDE_RELATIVE.search(self.text, max(0, start - 80), start):
+            return False  # "Nadia Oresh, whose son serves with the Rifle Brigade, told…"
+        clause = _AUXILIARY_HEAD.sub("", _PARENTHETICAL.sub(",", after).lstrip(", "))
+        return bool(_VERB_HEAD.match(clause))
 
     def full_name(self, surname: str) -> str | None:
         return self.by_surname.get(surname)
@@ -229,36 +240,61 @@ def _strip_titles(run: str, start: int) -> tuple[str, int, int]:
 def _speaker_from_phrase(text: str, start: int, end: int, people: _People, inverted: bool) -> _Speaker | None:
     """The speaker named by the noun phrase ``text[start:end]`` of an attribution.
 
-    ``inverted`` marks a phrase that follows its verb ("said Lukas Brandt,
-    the union's organiser"), whose first comma part is the name; before its
-    verb the last comma part is ("Its leader, Sergei Marin,").
+    The phrase splits at commas. After its verb (``inverted``) the name
+    comes first ("said Lukas Brandt, the union's organiser", unless a role
+    leads: "said the newsagent, Rafael Ortiz"); before its verb the name
+    comes last ("Its leader, Sergei Marin,"). With no name in any part, the
+    speaker is described by the first part that reads as a noun phrase.
     """
-    phrase = text[start:end]
-    cleaned = _RELATIVE.sub(",", phrase)
-    parts = [p for p in re.split(r",", cleaned) if p.strip()]
-    if not parts:
-        return None
-    part = parts[0] if inverted else parts[-1]
-    part = _AUXILIARY_TAIL.sub("", _PREPOSITION_CUT.sub("", part.strip()))
-    part = part.strip(" \t\n:;—–-")
-    if not part or len(part.split()) > 7:
-        return None
-    at = text.find(part, start, end) if text.find(part, start, end) >= 0 else start
-    lower = part.lower()
-    if lower in _PRONOUNS:
-        name = people.last_before(at)
-        return people.locate(name, at) if name else None
-    if lower in _GROUP_PRONOUNS:
-        return _body_named_before(text, at, people)
+    phrase = _PARENTHETICAL.sub(",", text[start:end])
+    raw_parts = [p for p in phrase.split(",") if p.strip()]
+    parts: list[tuple[str, int]] = []
+    for raw in raw_parts if inverted else reversed(raw_parts):
+        part = _AUXILIARY_TAIL.sub("", _PREPOSITION_CUT.sub("", raw.strip())).strip(" \t\n:;—–-")
+        if not part or len(part.split()) > 7:
+            continue
+        found = text.find(part, start, end)
+        at = found if found >= 0 else start
+        lower = part.lower()
+        if lower in _PRONOUNS:
+            name = people.last_before(at)
+            return people.locate(name, at) if name else None
+        if lower in _GROUP_PRONOUNS:
+            return _body_named_before(text, at, people)
+        named = _name_in(part, at, people)
+        if named:
+            return named
+        parts.append((part, at))
+    for part, at in parts:
+        if _reads_as_noun_phrase(part):
+            return _description(text, part, at)
+    return None
+
+
+def _name_in(part: str, at: int, people: _People) -> _Speaker | None:
+    """The person or body ``part`` names, when it ends in a name ("Defence Minister Tomas Reyl")."""
+    last_word = part.split()[-1]
+    if not last_word[0].isupper():
+        return None  # "a DVB spokeswoman": a description, not a name
     runs = list(_NAME_RUN.finditer(part))
-    trailing_lower = bool(re.search(rf"[{_LOWER}]+$", part.split()[-1])) and not part.split()[-1][0].isupper()
-    if runs and not trailing_lower:
-        name, name_start, name_end = _strip_titles(runs[-1].group(), at + runs[-1].start())
-        if name.lower() in _TITLES:
-            return None
-        if len(name.split()) == 1 and people.full_name(name):
-            return people.locate(people.full_name(name), at)
-        return _Speaker(name, name_start, name_end)
+    if not runs:
+        return None
+    name, name_start, name_end = _strip_titles(runs[-1].group(), at + runs[-1].start())
+    if name.lower() in _TITLES:
+        return None
+    if " " not in name and people.full_name(name):
+        return people.locate(people.full_name(name), at)
+    return _Speaker(name, name_start, name_end)
+
+
+def _reads_as_noun_phrase(part: str) -> bool:
+    words = _ARTICLE.sub("", part).split()
+    if not words or len(words) > 5 or words[0].lower() in _NOT_NOUN_START:
+        return False
+    return not words[0].lower().endswith(("ed", "ing")) and "but" not in words
+
+
+def _description(text: str, part: str, at: int) -> _Speaker | None:
     description = _ARTICLE.sub("", part)
     if description.lower() in _GENERIC_BODIES:
         named = _named_body(text, description.lower(), at)
@@ -302,9 +338,8 @@ def _after_attribution(text: str, end: int, people: _People) -> _Speaker | None:
         return None
     lead = text[end : verb.start()]
     if not lead.strip(" ,\t"):
-        after_end = re.search(r"[,.;:!?\n]|$", text[verb.end() : clause_end])
-        phrase_end = verb.end() + after_end.start()
-        return _speaker_from_phrase(text, verb.end(), phrase_end, people, inverted=True)
+        # "said the newsagent, Rafael Ortiz": the whole clause, split at commas later.
+        return _speaker_from_phrase(text, verb.end(), clause_end, people, inverted=True)
     if len(lead.split()) > 8 or not re.match(r"^\s*,?\s", lead) and not lead.startswith(" "):
         return None
     return _speaker_from_phrase(text, end, verb.start(), people, inverted=False)

@@ -115,3 +115,11 @@ def test_the_listener_of_told_is_not_taken_for_the_speaker():
         '"Nobody has phoned us. Nobody has written," she said.'
     )
     assert only_quote(text).speaker == "Nadia Oresh"
+
+
+def test_a_name_inside_a_relative_clause_is_not_the_speaker():
+    text = (
+        "Nadia Oresh, whose son serves with the 4th Rifle Brigade, told Civic Radio she was not informed.\n\n"
+        '"Nobody has phoned us. Nobody has written," she said.'
+    )
+    assert only_quote(text).speaker == "Nadia Oresh"
