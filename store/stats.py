@@ -109,9 +109,10 @@ class TeamStats(BaseModel):
 
 
 def _annotators(db: sqlite_utils.Database) -> list[str]:
-    """People who worked: anyone with progress or with accepted spans they made or imported."""
+    """People who annotated: anyone who finished an article or has accepted spans
+    they made or imported (a reviewer who only opened articles is not one)."""
     rows = db.execute(
-        "SELECT annotator FROM progress WHERE annotator != :gold"
+        "SELECT annotator FROM progress WHERE status = 'done' AND annotator != :gold"
         " UNION SELECT annotator FROM spans WHERE status = 'accepted' AND origin != 'suggested' AND annotator != :gold"
         " ORDER BY 1",
         {"gold": GOLD},
