@@ -107,6 +107,7 @@ _IDENTIFIER_BEFORE = re.compile(
 # A capitalised word right before a number with no unit names a thing
 # ("Resolution 2334", "Apollo 11") unless it is a month, a day or a sentence start.
 _CAPITALISED_BEFORE = re.compile(r"(?<![.!?]\s)(?<![\w\-\n])(?P<word>[A-Z][a-z]+)[^\S\n]+$")
+_CAPITALISED_WORD_END = re.compile(r"\b[A-Z][a-z]+[^\S\n]$")
 _NOT_NAMES = frozenset(
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday The Some About Around Nearly Almost Over"
     " Under More Only Just At Of In On By For From And But With To Up Another All Those These Its"
@@ -192,7 +193,7 @@ class Figure:
 class _Unit:
     end: int
     unit: str | None
-    kind: str  # "percent", "currency", "measure", "compound", "noun" or "none"
+    kind: str  # "percent", "currency", "measure", "compound", "noun", "idiom" or "none"
 
 
 def singular(noun: str) -> str:
@@ -258,7 +259,7 @@ def _unit_after(text: str, pos: int, singular_count: bool) -> _Unit:
         if match.group("points"):
             return _Unit(match.end(), "percentage point", "percent")
         if match.group("curword"):
-            return _Unit(match.end(), _CURRENCY_WORDS[re.sub(r"\s+", " ", match.group("curword").lower())], "currency")
+            return _Unit(match.end(), _CURRENCY_WORDS[" ".join(match.group("curword").lower().split())], "currency")
         if match.group("code"):
             return _Unit(match.end(), match.group("code").upper(), "currency")
         if match.group("abbrev"):
@@ -337,13 +338,13 @@ def _is_name_part(text: str, mention: NumberMention) -> bool:
     if not mention.text[:1].isupper() or not mention.text.isalpha():
         return False
     before = text[max(0, mention.start - 20) : mention.start]
-    return re.search(r"\b[A-Z][a-z]+[^\S\n]$", before) is not None
+    return _CAPITALISED_WORD_END.search(before) is not None
 
 
 def _in_idiom(text: str, start: int, end: int) -> bool:
     """Whether an idiom covers the number or begins inside the figure."""
     # Idioms are made of a few number words: skip the pattern for the rest.
-    if _IDIOM_NUMBERS.isdisjoint(re.split(r"[\s-]+", text[start:end].lower())):
+    if _IDIOM_NUMBERS.isdisjoint(text[start:end].lower().replace("-", " ").split()):
         return False
     for match in _IDIOMS.finditer(text, max(0, start - 25), min(len(text), end + 30)):
         if (match.start() <= start and match.end() >= end - 1) or start <= match.start() < end:
@@ -370,7 +371,7 @@ def _qualifier(text: str, start: int) -> tuple[int, str | None]:
     match = _QUALIFIER_BEFORE.search(text, max(0, start - 24), start)
     if not match:
         return start, None
-    return match.start(), re.sub(r"\s+", " ", match.group("q").lower())
+    return match.start(), " ".join(match.group("q").lower().split())
 
 
 def find_figures(text: str, *, include_dates: bool = False) -> list[Figure]:
@@ -423,8 +424,6 @@ def _figure_at(text: str, mentions: list[NumberMention], i: int, include_dates: 
         counted = approx is not None or _ONE_COUNTED.search(text, max(0, start - 12), start)
         if not counted:
             return None, 1
-        if not approx:
-            q_start = start
     if approx == "over" and unit.unit in _TIME_UNITS and not _MORE_THAN_OVER.search(text, max(0, q_start - 12), q_start):
         # "a rise of 4.5% over two years": "over" means "during" here.
         q_start, approx = start, None
@@ -467,7 +466,7 @@ def _range(
     if len(gap) > 8 or not _RANGE_GAP.match(gap):
         return None
     between = _BETWEEN_BEFORE.search(text, max(0, start - 10), start)
-    is_and = re.search(r"\band\b", gap, re.IGNORECASE) is not None
+    is_and = "and" in gap.lower().split()
     if is_and and not between or _FROM_BEFORE.search(text, max(0, start - 8), first.start):
         return None
     low, high = first.value, nxt.value

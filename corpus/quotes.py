@@ -84,6 +84,9 @@ _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 # committee,", ", of Friends of Harbourgate Libraries,".
 _PARENTHETICAL = re.compile(r",\s*(?:who|whose|which|whom|of)\b[^,]*(?:,|$)")
 _INSIDE_RELATIVE = re.compile(r",\s*(?:who|whose|which|whom)\b[^,.\n]*$")
+_LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_ANY_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+_CLAUSE_PUNCTUATION = re.compile(r"[.!?,]")
 _NOT_NOUN_START = frozenset("in on at for with by from after before during to into as than".split())
 _PREPOSITION_CUT = re.compile(r"\s+(?:of|at|from|in|for|on|with)\s+.*$")
 _SENTENCE_TAIL = re.compile(r"[.!?](?=\s|$)|\n")
@@ -153,12 +156,12 @@ def _quotation_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _is_title(inner: str) -> bool:
-    words = re.findall(r"[^\W\d_][\w'’-]*", inner)
-    return len(words) >= _MIN_WORDS and all(w[0].isupper() for w in words) and not re.search(r"[.!?,]", inner)
+    words = _LETTER_WORD.findall(inner)
+    return len(words) >= _MIN_WORDS and all(w[0].isupper() for w in words) and not _CLAUSE_PUNCTUATION.search(inner)
 
 
 def _count_words(inner: str) -> int:
-    return len(re.findall(r"\w+(?:['’-]\w+)*", inner))
+    return len(_ANY_WORD.findall(inner))
 
 
 class _People:
@@ -300,7 +303,7 @@ def _description(text: str, part: str, at: int) -> _Speaker | None:
         named = _named_body(text, description.lower(), at)
         if named:
             return named
-    if not re.search(rf"[{_LOWER}{_UPPER}]", description):
+    if not any(char.isalpha() for char in description):
         return None
     d_start = at + len(part) - len(description)
     return _Speaker(description, d_start, d_start + len(description))
@@ -340,7 +343,7 @@ def _after_attribution(text: str, end: int, people: _People) -> _Speaker | None:
     if not lead.strip(" ,\t"):
         # "said the newsagent, Rafael Ortiz": the whole clause, split at commas later.
         return _speaker_from_phrase(text, verb.end(), clause_end, people, inverted=True)
-    if len(lead.split()) > 8 or not re.match(r"^\s*,?\s", lead) and not lead.startswith(" "):
+    if len(lead.split()) > 8 or not (lead[:1].isspace() or lead.startswith(",")):
         return None
     return _speaker_from_phrase(text, end, verb.start(), people, inverted=False)
 
