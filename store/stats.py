@@ -25,6 +25,8 @@ from store.review import GOLD
 # A pause between two of an annotator's events longer than this is a break,
 # not work: it does not count towards their active time.
 ACTIVE_GAP_S = 5 * 60
+# Pace over less active time than this would be noise (two tags a second apart).
+MIN_ACTIVE_S = 60
 
 
 class AnnotatorStats(BaseModel):
@@ -35,7 +37,7 @@ class AnnotatorStats(BaseModel):
     spans: int
     spans_by_label: dict[str, int]
     active_hours: float
-    pace: float | None  # spans per active hour; None before any active time
+    pace: float | None  # spans per active hour; None before a minute of active time
 
 
 class LabelStats(BaseModel):
@@ -193,7 +195,7 @@ def team_stats(db: sqlite_utils.Database) -> TeamStats:
         hours = active.get(name, 0.0) / 3600
         people.append(AnnotatorStats(
             annotator=name, finished=len(finished.get(name, ())), spans=total, spans_by_label=by_label,
-            active_hours=round(hours, 3), pace=total / hours if hours > 0 else None,
+            active_hours=round(hours, 3), pace=total / hours if hours * 3600 >= MIN_ACTIVE_S else None,
         ))
     label_stats = [
         LabelStats(label=label, spans=sum(counts.get((n, label), 0) for n in names), gold=counts.get((GOLD, label), 0))
