@@ -13,7 +13,7 @@ class SearchBar(Input):
 
     BINDINGS = SEARCH
     DEFAULT_CSS = """
-    SearchBar { dock: bottom; display: none; border: none; height: 1; padding: 0 1; background: $panel; }
+    SearchBar { display: none; border: none; height: 1; padding: 0 1; background: $panel; }
     SearchBar.-open { display: block; }
     SearchBar:focus { border: none; }
     """
