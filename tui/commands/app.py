@@ -30,8 +30,8 @@ def add_app_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Open the app; returns when the user quits."""
+def run_app(args: argparse.Namespace, app_class: type | None = None) -> int:
+    """Open the app (or ``app_class``, a ClaimdeskApp subclass); returns when the user quits."""
     if os.environ.get("TERM", "") in ("dumb", "unknown"):
         raise CommandError(
             "this terminal (TERM=dumb) cannot show the app; use a terminal such as xterm, or run a "
@@ -39,7 +39,7 @@ def run_app(args: argparse.Namespace) -> int:
         )
     from tui.app import ClaimdeskApp
 
-    app = ClaimdeskApp(
+    app = (app_class or ClaimdeskApp)(
         db_path=db_path(args),
         annotator=getattr(args, "annotator", None) or default_annotator(),
         keymap=getattr(args, "keymap", None) or "default",
