@@ -28,6 +28,10 @@ HARD_CASES = [
     "  leading spaces, 100k troops, 3.5km, £12m, 20-year-old, e-mail me at a@b.test",
     "Costs rose 12%-15% in 2024/25; C++ and O'Neill's; rock'n'roll; '90s; ¯\\_(ツ)_/¯ (:",
     "y'all\u00a0can't\u2028stop; l'avion; 1.000.000; x.y.z; A.B.; (a.m.) [p.m.]",
+    "Line one ends with a space \nline two.\n \nLine three\n\n\nfour",
+    " \nStarts with a space and a line break",
+    " Starts with one space\nthen a line",
+    "\n\nStarts with line breaks",
 ]
 
 
@@ -62,6 +66,13 @@ def render_rules_module() -> str:
     return "\n".join(lines)
 
 
+def test_other_space_lists_every_white_space_but_space_and_line_break():
+    from store.export.tokens import _OTHER_SPACE
+
+    every = {chr(c) for c in range(0x110000) if chr(c).isspace()} - {" ", "\n"}
+    assert {chr(c) for c in range(0x110000) if _OTHER_SPACE.fullmatch(chr(c))} == every
+
+
 def test_vendored_rules_match_installed_spacy():
     assert RULES_MODULE.read_text(encoding="utf-8") == render_rules_module(), (
         f"spaCy {spacy.__version__} has other tokenizer rules than the vendored {spacy_en_rules.SPACY_VERSION}: "
@@ -84,7 +95,7 @@ def test_tokens_match_spacy_on_the_demo_corpus(demo_texts):
 def test_located_tokens_match_spacy_for_every_character(demo_texts):
     nlp = spacy.blank("en")
     tokenizer = Tokenizer()
-    for article_id, text in [*demo_texts, ("hard", " ".join(HARD_CASES))]:
+    for article_id, text in [*demo_texts, *((f"hard {i}", t) for i, t in enumerate(HARD_CASES))]:
         doc = nlp(text)
         offsets = [i for i, char in enumerate(text) if not char.isspace()]
         for offset, (index, start, end) in zip(offsets, tokenizer.locate(text, offsets)):

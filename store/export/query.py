@@ -69,7 +69,6 @@ class ExportSpan:
     start: int
     end: int
     label: str
-    text: str
     annotator: str
     origin: str
     status: str
@@ -166,22 +165,30 @@ class ExportQuery:
         if split_table:
             sql = sql.replace(" WHERE ", f" JOIN temp.{split_table} x ON x.article_id = a.id WHERE ", 1)
             part = "x.part"
+        # Each article's spans come as one JSON array built by SQLite, parsed
+        # by one json.loads: far cheaper than a Python row per span.
+        spans = (
+            "(SELECT json_group_array(json_array(s.id, s.start, s.\"end\", s.label, s.annotator, s.origin, s.status,"
+            f" json(s.attrs), s.created_at, s.updated_at)) FROM spans s WHERE s.article_id = a.id AND {self.span_where})"
+        )
         page_sql = (
             f"SELECT a.rowid, a.id, o.name, a.title, a.url, a.published, a.ingested_at, a.hash, a.metadata, a.text,"
-            f" {part} {sql} AND a.rowid > ? ORDER BY a.rowid LIMIT {PAGE_SIZE}"
+            f" {part}, {spans} {sql} AND a.rowid > ? ORDER BY a.rowid LIMIT {PAGE_SIZE}"
         )
         after = 0
+        loads = json.loads
         while True:
-            rows = db.execute(page_sql, [*params, after]).fetchall()
+            rows = db.execute(page_sql, [*self.span_params, *params, after]).fetchall()
             if not rows:
                 return
             after = rows[-1][0]
-            spans = self._spans(db, [row[1] for row in rows])
             for row in rows:
+                items = loads(row[11])
+                items.sort(key=_text_order)
                 article = ExportArticle(
                     rowid=row[0], id=row[1], outlet=row[2], title=row[3], url=row[4], published=row[5],
-                    ingested_at=row[6], hash=row[7], metadata=json.loads(row[8] or "{}"), text=row[9],
-                    spans=spans.get(row[1], []), part=row[10],
+                    ingested_at=row[6], hash=row[7], metadata=loads(row[8]) if row[8] != "{}" else {}, text=row[9],
+                    spans=[ExportSpan(*item) for item in items], part=row[10],
                 )
                 if text_hash(article.text) != article.hash:
                     raise ExportError(
@@ -190,18 +197,7 @@ class ExportQuery:
                     )
                 yield article
 
-    def _spans(self, db: sqlite_utils.Database, article_ids: list[str]) -> dict[str, list[ExportSpan]]:
-        by_article: dict[str, list[ExportSpan]] = {}
-        cursor = db.execute(
-            'SELECT s.article_id, s.id, s.start, s."end", s.label, s.text, s.annotator, s.origin, s.status, s.attrs,'
-            f" s.created_at, s.updated_at FROM spans s WHERE s.article_id IN ({_marks(tuple(article_ids))})"
-            f' AND {self.span_where} ORDER BY s.article_id, s.start, s."end" DESC, s.annotator, s.id',
-            [*article_ids, *self.span_params],
-        )
-        loads = json.loads
-        for row in cursor:
-            by_article.setdefault(row[0], []).append(
-                ExportSpan(row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
-                           loads(row[9]) if row[9] != "{}" else {}, row[10], row[11])
-            )
-        return by_article
+
+def _text_order(item: list[Any]) -> tuple:
+    """Spans in text order: start, then the longer first, then by annotator and id."""
+    return item[1], -item[2], item[4], item[0]

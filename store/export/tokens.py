@@ -18,17 +18,62 @@ several tokens split by white space (none of the English ones is).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
+from itertools import accumulate
 
 from store.export.spacy_en_rules import INFIX, PREFIX, SPECIAL_CASES, SUFFIX, URL
 
 _RUN = re.compile(r"\s+|\S+")
-_SPACE_RUN = re.compile(r"\s+")
-_NON_SPACE = re.compile(r"\S+")
+# White-space runs that are tokens: all but a lone plain space.
+_SPACE_TOKEN = re.compile(r"(?:[^\S ]| (?=\s))\s*")
+# Every character str.isspace() accepts but the plain space and the line
+# break, spelled out: a class of literal ranges scans far faster than [^\S \n].
+OTHER_SPACE = "\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_OTHER_SPACE = re.compile(f"[{OTHER_SPACE}]")
 # Distinct white-space-free chunks remembered between articles; cleared when
 # full so memory stays flat on any corpus.
 CACHE_LIMIT = 200_000
+
+
+def _space_tokens(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every white-space run that is a token: all but a
+    lone plain space after a token (a lone space at the very start is one).
+
+    News text has such runs only at line breaks, so when the text has no
+    other white space than spaces and line breaks, and no double space, the
+    runs are found from the line breaks with ``str.find``: a regex pass over
+    every character would cost as much as the rest of the export.
+    """
+    if "  " in text or ("\t" in text if text.isascii() else _OTHER_SPACE.search(text)):
+        runs = [m.span() for m in _SPACE_TOKEN.finditer(text)]
+    else:
+        runs = []
+        newline = text.find("\n")
+        while newline >= 0:
+            start = newline - 1 if newline and text[newline - 1] == " " else newline
+            end = newline + 1
+            while end < len(text) and text[end] in " \n":
+                end += 1
+            runs.append((start, end))
+            newline = text.find("\n", end)
+    if text[:1] == " " and not (runs and runs[0][0] == 0):
+        runs.insert(0, (0, 1))
+    return runs
+
+
+class _TokenCounts(dict):
+    """Chunk → number of tokens; a dict so that counting a segment's chunks
+    with ``map(counts.__getitem__, ...)`` stays in C for known chunks."""
+
+    def __init__(self, tokenizer: Tokenizer) -> None:
+        super().__init__()
+        self.tokenizer = tokenizer
+
+    def __missing__(self, chunk: str) -> int:
+        count = self[chunk] = len(self.tokenizer.chunk_pieces(chunk))
+        return count
 
 
 class Tokenizer:
@@ -41,7 +86,7 @@ class Tokenizer:
         self._infixes = re.compile(INFIX).finditer
         self._url = re.compile(URL).match
         self._pieces: dict[str, tuple[int, ...]] = {}
-        self._counts: dict[str, int] = {}
+        self._counts = _TokenCounts(self)
         # Special cases that contain affixes are found again after affix
         # splitting, by the token sequence that splitting gives them.
         self._affixed_cases: dict[tuple[str, ...], str] = {}
@@ -158,12 +203,6 @@ class Tokenizer:
             cached = self._pieces[chunk] = tuple(len(p) for p in self._apply_affixed_cases(pieces))
         return cached
 
-    def _count(self, chunk: str) -> int:
-        count = self._counts.get(chunk)
-        if count is None:
-            count = self._counts[chunk] = len(self.chunk_pieces(chunk))
-        return count
-
     def bounds(self, text: str) -> list[tuple[int, int]]:
         """Every token of ``text`` as ``(start, end)``, white-space tokens included."""
         tokens: list[tuple[int, int]] = []
@@ -180,41 +219,44 @@ class Tokenizer:
                 start += length
         return tokens
 
-    def _tokens_between(self, text: str, start: int, end: int) -> int:
-        """How many tokens lie in ``text[start:end]``; both ends are 0, a chunk
-        start or the text's end, so no chunk or white-space run is cut."""
-        segment = text[start:end]
-        count = sum(map(self._count, segment.split()))
-        runs = _SPACE_RUN.findall(segment)
-        count += len(runs) - runs.count(" ")
-        if start == 0 and segment[:1] == " " and runs[0] == " ":
-            count += 1  # a lone space at the very start is a token: no token precedes it
-        return count
-
     def locate(self, text: str, offsets: Sequence[int]) -> list[tuple[int, int, int]]:
         """For each offset of a non-space character of ``text``, the spaCy
         token containing it as ``(index, start, end)``.
 
-        Counts tokens chunk by chunk with ``str.split`` and the cache instead
-        of building every token: this runs once per exported article.
+        This runs once per exported article, so it never builds every token:
+        the tokens before an offset are those of the white-space-free chunks
+        before it (``str.split``, each chunk's count cached) plus one for
+        each white-space run other than a lone space. A chunk's number is
+        the number of white-space runs before it: its plain spaces
+        (``str.count``, in C) less those inside the longer runs, plus those runs.
         """
-        result: list[tuple[int, int, int]] = [(0, 0, 0)] * len(offsets)
-        position = counted = 0
-        for i in sorted(range(len(offsets)), key=offsets.__getitem__):
-            offset = offsets[i]
+        chunks = text.split()
+        tokens_through = list(accumulate(map(self._counts.__getitem__, chunks)))
+        runs = _space_tokens(text)
+        run_starts = [start for start, _ in runs]
+        spaces_through = list(accumulate(text.count(" ", start, end) for start, end in runs))
+        leading = 1 if text[:1].isspace() else 0
+        pieces_of = self._pieces
+        result = []
+        for offset in offsets:
             if text[offset].isspace():
                 raise ValueError(f"offset {offset} is white space, which no token of its own contains")
             chunk_start = offset
-            while chunk_start > 0 and not text[chunk_start - 1].isspace():
+            while chunk_start and not text[chunk_start - 1].isspace():
                 chunk_start -= 1
-            if chunk_start > position:
-                counted += self._tokens_between(text, position, chunk_start)
-                position = chunk_start
-            chunk = _NON_SPACE.match(text, chunk_start).group()
-            index, token_start = counted, chunk_start
-            for length in self.chunk_pieces(chunk):
+            runs_before = bisect.bisect_left(run_starts, chunk_start)
+            chunk = text.count(" ", 0, chunk_start) + runs_before - leading
+            if runs_before:
+                chunk -= spaces_through[runs_before - 1]
+            index = (tokens_through[chunk - 1] if chunk else 0) + runs_before
+            pieces = pieces_of.get(chunks[chunk]) or self.chunk_pieces(chunks[chunk])
+            if len(pieces) == 1:
+                result.append((index, chunk_start, chunk_start + pieces[0]))
+                continue
+            token_start = chunk_start
+            for length in pieces:
                 if offset < token_start + length:
-                    result[i] = (index, token_start, token_start + length)
+                    result.append((index, token_start, token_start + length))
                     break
                 token_start += length
                 index += 1
@@ -231,13 +273,16 @@ class Tokenizer:
         offsets: list[int] = []
         for start, end in spans:
             first, last = start, end - 1
-            while first <= last and text[first].isspace():
-                first += 1
-            while last >= first and text[last].isspace():
-                last -= 1
-            edges.append((first, last) if first <= last else None)
-            if first <= last:
-                offsets += (first, last)
+            if text[first].isspace() or text[last].isspace():
+                while first <= last and text[first].isspace():
+                    first += 1
+                while last >= first and text[last].isspace():
+                    last -= 1
+                if first > last:
+                    edges.append(None)
+                    continue
+            edges.append((first, last))
+            offsets += (first, last)
         located = iter(self.locate(text, offsets))
         result: list[tuple[int, int, bool] | None] = []
         for (start, end), edge in zip(spans, edges):
