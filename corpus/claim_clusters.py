@@ -25,7 +25,8 @@ join existing clusters or open new ones with fresh ids.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from array import array
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,13 +35,16 @@ from corpus.claim_match import DEFAULT_THRESHOLD, Conflict, judge, pair_similari
 from corpus.claim_text import ClaimText, candidate_terms, prepare_claim
 
 # How many of its rarest terms file a claim into blocks. More finds more
-# pairs and makes more pairs to score; 5 found 97% of the exhaustive pairs
-# on synthetic claims (bench/bench_cluster.py).
+# pairs and makes more pairs to score; 5 found 99.8% of the exhaustive pairs
+# on 20,000 synthetic claims (bench/bench_cluster.py).
 PREFIX_TERMS = 5
 # Blocks bigger than this (a term most claims share) are not paired out.
 MAX_BLOCK = 400
 # Pairs scored per rapidfuzz call, which bounds the memory of the texts list.
 _SCORE_CHUNK = 500_000
+# Candidate pairs made, scored and mostly dropped at a time: the bound on
+# the memory pair generation takes.
+_PAIR_CHUNK = 5_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,24 +82,24 @@ class Clustering:
         return dict(grouped)
 
 
-def candidate_pairs(claims: list[ClaimText]) -> tuple[np.ndarray, np.ndarray]:
+def candidate_pairs(claims: list[ClaimText], *, chunk: int = _PAIR_CHUNK) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Index pairs ``(i, j)``, ``i < j``, of claims that share one of their rarest terms.
 
     Each claim is filed under its :data:`PREFIX_TERMS` rarest terms (fewest
     claims, then the term itself, so the order is the same everywhere);
-    pairs within a block of at most :data:`MAX_BLOCK` claims are returned once.
+    claims filed under one term, in blocks of at most :data:`MAX_BLOCK`, are
+    paired. Yields ``(left, right)`` arrays of about ``chunk`` pairs, each
+    without repeats; a pair sharing two terms may come in two chunks.
     """
     vocabulary: dict[str, int] = {}
-    owners: list[int] = []
-    terms: list[int] = []
+    owners, terms = array("i"), array("i")
     for index, claim in enumerate(claims):
         for term in candidate_terms(claim):
             owners.append(index)
             terms.append(vocabulary.setdefault(term, len(vocabulary)))
-    if not terms:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    owner = np.asarray(owners, dtype=np.int64)
-    term = np.asarray(terms, dtype=np.int64)
+    del vocabulary
+    owner = np.frombuffer(owners, dtype=np.int32).astype(np.int64)
+    term = np.frombuffer(terms, dtype=np.int32).astype(np.int64)
     del owners, terms
     frequency = np.bincount(term)
     # Rank of each term within its claim, rarest first.
@@ -105,6 +109,7 @@ def candidate_pairs(claims: list[ClaimText]) -> tuple[np.ndarray, np.ndarray]:
     rank = np.arange(len(owner)) - np.repeat(first_of_claim, np.diff(np.r_[first_of_claim, len(owner)]))
     keep = (rank < PREFIX_TERMS) & (frequency[term] <= MAX_BLOCK) & (frequency[term] > 1)
     owner, term = owner[keep], term[keep]
+    del order, rank, keep, first_of_claim
     # Blocks: claims filed under one term, in claim order.
     order = np.lexsort((owner, term))
     owner, term = owner[order], term[order]
@@ -112,18 +117,42 @@ def candidate_pairs(claims: list[ClaimText]) -> tuple[np.ndarray, np.ndarray]:
     sizes = np.diff(np.r_[starts, len(term)])
     size = np.repeat(sizes, sizes)
     position = np.arange(len(term)) - np.repeat(starts, sizes)
-    left, right = [], []
+    count = len(claims)
+    pending, pending_size = [], 0
     active = np.flatnonzero(size > 1)
     step = 1
     while len(active):
         active = active[position[active] + step < size[active]]
-        left.append(owner[active])
-        right.append(owner[active + step])
+        pending.append(owner[active] * count + owner[active + step])
+        pending_size += len(active)
         step += 1
-    if not left:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    codes = np.unique(np.concatenate(left) * len(claims) + np.concatenate(right))
-    return codes // len(claims), codes % len(claims)
+        if pending_size >= chunk or not len(active):
+            codes = np.unique(np.concatenate(pending))
+            pending, pending_size = [], 0
+            if len(codes):
+                yield codes // count, codes % count
+
+
+def matching_pairs(
+    claims: list[ClaimText], threshold: float, *, workers: int = 1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """``(left, right, scores, scored)``: candidate pairs whose words reach ``threshold``.
+
+    ``scored`` is how many candidate pairs were scored. The guards are not
+    applied here.
+    """
+    kept_codes, kept_scores, scored = [], [], 0
+    for left, right in candidate_pairs(claims):
+        scores = score_pairs(claims, left, right, workers=workers)
+        close = scores >= threshold
+        kept_codes.append(left[close] * len(claims) + right[close])
+        kept_scores.append(scores[close])
+        scored += len(left)
+    if not kept_codes:
+        empty = np.empty(0, np.int64)
+        return empty, empty, np.empty(0, np.float32), 0
+    codes, first = np.unique(np.concatenate(kept_codes), return_index=True)
+    return codes // len(claims), codes % len(claims), np.concatenate(kept_scores)[first], scored
 
 
 def score_pairs(claims: list[ClaimText], left: np.ndarray, right: np.ndarray, *, workers: int = 1) -> np.ndarray:
@@ -184,10 +213,7 @@ class _Clusterer:
     def __init__(self, keys: list[Hashable], claims: list[ClaimText], threshold: float, workers: int) -> None:
         self.keys, self.claims, self.threshold = keys, claims, threshold
         self.index = {key: i for i, key in enumerate(keys)}
-        left, right = candidate_pairs(claims)
-        scores = score_pairs(claims, left, right, workers=workers)
-        close = scores >= threshold
-        self.left, self.right, self.scores = left[close], right[close], scores[close]
+        self.left, self.right, self.scores, _ = matching_pairs(claims, threshold, workers=workers)
         # Matching neighbours of every claim, both ways, as compressed rows.
         source = np.concatenate([self.left, self.right]).astype(np.int32)
         order = np.argsort(source, kind="stable")
@@ -252,9 +278,11 @@ class _Clusterer:
         for cluster, key in previous.leaders.items():
             if key in self.index and previous.clusters.get(key) == cluster:
                 self._place(self.index[key], cluster)
-        for key, cluster in previous.clusters.items():
-            if key in self.index and self.cluster_of[self.index[key]] is None:
-                self._place(self.index[key], cluster)
+        # The other members in input order, so that a cluster whose leader
+        # is gone is led by its first remaining claim.
+        for item, key in enumerate(self.keys):
+            if self.cluster_of[item] is None and key in previous.clusters:
+                self._place(item, previous.clusters[key])
         # Links made since: the linked clusters merge into the smaller id.
         for item in range(len(self.keys)):
             root = groups.root(item)

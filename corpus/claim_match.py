@@ -194,15 +194,17 @@ def _number_disagreements(a: ClaimText, b: ClaimText) -> tuple[tuple[str, str], 
 
 def _opposite_directions(a: ClaimText, b: ClaimText) -> bool:
     """The direction words only one claim uses point opposite ways ("rose" / "fell")."""
-    only_a = {(axis, sign) for word, axis, sign in a.directions - b.directions}
-    only_b = {(axis, sign) for word, axis, sign in b.directions - a.directions}
+    only_a = {(axis, sign) for word, axis, sign in set(a.directions) - set(b.directions)}
+    only_b = {(axis, sign) for word, axis, sign in set(b.directions) - set(a.directions)}
     return any((axis, -sign) in only_b and (axis, -sign) not in only_a and (axis, sign) not in only_b
                for axis, sign in only_a)
 
 
 def _different_names(a: ClaimText, b: ClaimText) -> bool:
     """Each claim names someone or somewhere the other does not: another subject."""
-    return bool(a.names - set(b.words.split(" "))) and bool(b.names - set(a.words.split(" ")))
+    if not a.names or not b.names:
+        return False
+    return bool(set(a.names) - set(b.words.split(" "))) and bool(set(b.names) - set(a.words.split(" ")))
 
 
 def judge(a: ClaimText, b: ClaimText, score: float, threshold: float = DEFAULT_THRESHOLD) -> MatchVerdict:

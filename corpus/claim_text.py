@@ -148,8 +148,10 @@ class ClaimText:
     figures: tuple[Figure, ...]
     other_numbers: tuple[str, ...]
     negated: bool
-    directions: frozenset[tuple[str, str, int]]
-    names: frozenset[str]
+    # Tuples, not sets: an empty tuple costs nothing, and a million claims
+    # are held at once when a corpus is clustered.
+    directions: tuple[tuple[str, str, int], ...]
+    names: tuple[str, ...]
     attribution: str
     word_count: int
 
@@ -206,7 +208,7 @@ def _figure_words(figure: Figure) -> str:
     )
 
 
-def _names(body: str) -> frozenset[str]:
+def _names(body: str) -> tuple[str, ...]:
     """Capitalised words that do not open a sentence, cut like matching words."""
     names, previous_end = set(), None
     for match in _CASED_WORD.finditer(body):
@@ -214,7 +216,7 @@ def _names(body: str) -> frozenset[str]:
         if previous_end is not None and word[0].isupper() and not _SENTENCE_BREAK.search(body, previous_end, match.start()):
             names.add(word.lower().removesuffix("'s")[:_TERM_LENGTH])
         previous_end = match.end()
-    return frozenset(names - _STOPWORDS)
+    return tuple(sorted(names - _STOPWORDS))
 
 
 def prepare_claim(text: str) -> ClaimText:
@@ -243,7 +245,7 @@ def prepare_claim(text: str) -> ClaimText:
             if token in _FRACTIONS or (token[0] != "#" and any(c.isdigit() for c in token))
         ),
         negated=negated,
-        directions=frozenset((token, *_DIRECTIONS[token]) for token in tokens if token in _DIRECTIONS),
+        directions=tuple(sorted({(token, *_DIRECTIONS[token]) for token in tokens if token in _DIRECTIONS})),
         names=_names(body),
         attribution=attribution,
         word_count=sum(token not in NEGATIONS for token in tokens),

@@ -97,4 +97,4 @@ def test_candidate_terms_hold_the_figure_value_however_written():
 
 def test_names_are_capitalised_words_inside_the_sentence():
     claim = prepare_claim("Police in Kocher arrested 11 people on Wednesday.")
-    assert claim.names == {"kocher", "wednes"}
+    assert claim.names == ("kocher", "wednes")
