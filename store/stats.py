@@ -49,18 +49,21 @@ class LabelStats(BaseModel):
 
 
 class Scores(BaseModel):
-    """Span agreement of ``first`` measured against ``second``."""
+    """Span agreement of ``first`` measured against ``second``; the figures are
+    None where neither marked a span (nothing to agree on is not agreement)."""
 
     matched: int
     first: int
     second: int
-    precision: float
-    recall: float
-    f1: float
+    precision: float | None
+    recall: float | None
+    f1: float | None
 
     @classmethod
     def of(cls, scores: SpanScores) -> Scores:
         """From :class:`corpus.span_metrics.SpanScores`."""
+        if scores.predicted == scores.gold == 0:
+            return cls(matched=0, first=0, second=0, precision=None, recall=None, f1=None)
         return cls(matched=scores.matched, first=scores.predicted, second=scores.gold,
                    precision=scores.precision, recall=scores.recall, f1=scores.f1)
 

@@ -52,6 +52,7 @@ def test_per_annotator_finished_spans_per_label_and_pace(team):
 
 
 def test_pairwise_agreement_only_on_articles_both_finished(team):
+    team.labels.add("source", "s", "#56b6c2")
     stats = team_stats(team.db)
     (pair,) = stats.pairs  # ann ~ bob; cat finished nothing
     assert (pair.first, pair.second, pair.articles) == ("ann", "bob", 1)
@@ -63,6 +64,9 @@ def test_pairwise_agreement_only_on_articles_both_finished(team):
     # p_o = 9/11, p_e = (4/11)^2 + (7/11)^2 = 65/121, kappa = (99 - 65) / (121 - 65) = 34/56.
     assert pair.tokens == 11
     assert pair.labels["claim"].kappa == pytest.approx(34 / 56)
+    # A label neither used has no agreement figures, rather than a perfect 1.
+    source = pair.labels["source"]
+    assert (source.exact.f1, source.overlap.f1, source.kappa) == (None, None, None)
     assert stats.versus_gold == []
 
 

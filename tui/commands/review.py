@@ -43,11 +43,11 @@ def print_queue(args: argparse.Namespace) -> int:
     if not queue:
         print("nothing to review: no article is finished by two annotators yet")
         return 0
-    print(f"{'article':<24}{'annotators':<24}{'spans':>6}{'differ':>8}{'to do':>7}  title")
+    width = max(len("article"), *(len(entry.article_id) for entry in queue))
+    print(f"{'article':<{width}}  {'spans':>5}  {'differ':>6}  {'to do':>5}  annotators")
     for entry in queue:
-        title = entry.title.replace("\n", " ")[:60]
-        print(f"{entry.article_id[:23]:<24}{','.join(entry.annotators)[:23]:<24}{entry.proposals:>6}"
-              f"{entry.disagreeing:>8}{entry.undecided:>7}  {title}")
+        print(f"{entry.article_id:<{width}}  {entry.proposals:>5}  {entry.disagreeing:>6}  {entry.undecided:>5}  "
+              f"{', '.join(entry.annotators)}")
     return 0
 
 

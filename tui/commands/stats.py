@@ -37,11 +37,11 @@ def _pair_lines(pair: PairStats) -> Iterator[str]:
     yield (f"{pair.first} ~ {pair.second}: {pair.articles} article{'s' if pair.articles != 1 else ''}, "
            f"{pair.tokens} tokens")
     yield f"  {'label':<12}{'F1 exact':>10}{'F1 overlap':>12}{'kappa':>8}{'spans':>12}"
-    yield (f"  {'all':<12}{pair.exact.f1:>10.2f}{pair.overlap.f1:>12.2f}{_figure(pair.kappa):>8}"
-           f"{pair.exact.first:>6}/{pair.exact.second:<5}")
-    for label, figures in pair.labels.items():
-        yield (f"  {label:<12}{figures.exact.f1:>10.2f}{figures.overlap.f1:>12.2f}{_figure(figures.kappa):>8}"
-               f"{figures.exact.first:>6}/{figures.exact.second:<5}")
+    rows = [("all", pair.exact, pair.overlap, pair.kappa)]
+    rows += [(label, f.exact, f.overlap, f.kappa) for label, f in pair.labels.items()]
+    for label, exact, overlap, kappa in rows:
+        yield (f"  {label:<12}{_figure(exact.f1):>10}{_figure(overlap.f1):>12}{_figure(kappa):>8}"
+               f"{exact.first:>6}/{exact.second:<5}")
 
 
 def render(stats: TeamStats) -> str:

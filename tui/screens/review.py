@@ -63,13 +63,12 @@ QUEUE = [
     Binding(_keys("review-queue.close", "escape"), "close", "Close", show=True, id="review-queue.close"),
 ]
 
-AGREEMENT_WORDS = {"all": "all", "some": "some", "one": "one"}
 DECISION_MARKS = {"accepted": "✓", "rejected": "✗", None: "?"}
 
 
 def describe(proposal: Proposal, finishers: int) -> str:
     """``all 3/3 ✓``: agreement, how many marked it, and the decision."""
-    return (f"{AGREEMENT_WORDS[proposal.agreement]:<4} {len(proposal.annotators)}/{finishers} "
+    return (f"{proposal.agreement:<4} {len(proposal.annotators)}/{finishers} "
             f"{DECISION_MARKS[proposal.decision]}")
 
 
