@@ -95,11 +95,17 @@ def run(args: argparse.Namespace) -> int:
     watched = interactive() and not args.quiet
     with open_store(args) as store:
         total = ExportQuery(flt).count(store.db) if watched else None
-        with Progress("exporting", enabled=watched, total=total) as progress:
-            report = export(
-                store.db, args.format, args.out, flt, split=args.split, seed=args.seed, force=args.force,
-                layers=args.layers, on_article=progress.update,
-            )
+        try:
+            with Progress("exporting", enabled=watched, total=total) as progress:
+                report = export(
+                    store.db, args.format, args.out, flt, split=args.split, seed=args.seed, force=args.force,
+                    layers=args.layers, on_article=progress.update,
+                )
+        except OSError as err:
+            raise CommandError(f"cannot write {args.out}: {err}; nothing was written under the final name") from None
+        except KeyboardInterrupt:
+            print("claimdesk: export interrupted; nothing was written under the final name", file=sys.stderr)
+            return 130
     print(report.summary(), file=report_to)
     if args.format == "labelstudio":
         print(f"Label Studio labeling config: {labeling_config(report.labels)}", file=report_to)
