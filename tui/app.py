@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,8 +29,6 @@ from store.progress import ProgressStore
 from tui.bindings import APP
 from tui.keymap import Keymap, load_keymap
 from tui.safe_text import visible
-from tui.screens.annotate import AnnotateScreen, annotate_screen_class
-from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.store_thread import Job, StoreThread
 
@@ -102,7 +101,7 @@ class ClaimdeskApp(App):
             self.keymap = load_keymap(keymap, user_file=user_keymap, labels=db_keys)
             self.keymap_name = keymap
         super().__init__()
-        self.annotate_screen_type = annotate_screen_class(self.labels)
+        self._annotate_screen_type: type | None = None
         self.writer = StoreThread(self.db_path, "claimdesk-writer")
         self.reader = StoreThread(self.db_path, "claimdesk-reader")
         self._signals: list[int] = []
@@ -129,8 +128,8 @@ class ClaimdeskApp(App):
 
     def hang_up(self, signum: int) -> None:
         """The terminal went away (SIGHUP) or we were told to stop (SIGTERM): exit cleanly."""
-        if isinstance(self.screen, AnnotateScreen):
-            self.screen.save_position()
+        if (screen := self.annotate_screen()) is not None:
+            screen.save_position()
         self.exit(return_code=HANGUP_CODES.get(signum, 1))
 
     # Jobs -----------------------------------------------------------------------
@@ -174,12 +173,22 @@ class ClaimdeskApp(App):
         self.run_job(self.writer, lambda store: ProgressStore(store.db).resume(annotator), reopen,
                      on_error=lambda error: None)
 
+    def annotate_screen(self):
+        """The annotate screen when it is the one shown, else None."""
+        # The annotate screen's module loads with the first article, not at start.
+        module = sys.modules.get("tui.screens.annotate")
+        return self.screen if module is not None and isinstance(self.screen, module.AnnotateScreen) else None
+
     def open_article(self, article_id: str, cursor: int | None = None) -> None:
         """Show an article on the annotate screen."""
-        if isinstance(self.screen, AnnotateScreen):
-            self.screen.open(article_id, cursor)
-        else:
-            self.push_screen(self.annotate_screen_type(article_id, cursor))
+        if (screen := self.annotate_screen()) is not None:
+            screen.open(article_id, cursor)
+            return
+        if self._annotate_screen_type is None:
+            from tui.screens.annotate import annotate_screen_class
+
+            self._annotate_screen_type = annotate_screen_class(self.labels)
+        self.push_screen(self._annotate_screen_type(article_id, cursor))
 
     def open_next_unfinished(self, after_article_id: str | None) -> None:
         """Open the next article this annotator has not finished, if any."""
@@ -188,7 +197,7 @@ class ClaimdeskApp(App):
         def go(article_id: str | None) -> None:
             if article_id is None:
                 self.notify("You have finished every article.", timeout=4)
-                if isinstance(self.screen, AnnotateScreen):
+                if self.annotate_screen() is not None:
                     self.pop_screen()
             else:
                 self.open_article(article_id)
@@ -197,6 +206,8 @@ class ClaimdeskApp(App):
 
     def action_help(self) -> None:
         """Show the keys (or close the list)."""
+        from tui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
         else:

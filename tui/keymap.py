@@ -23,8 +23,6 @@ from pathlib import Path
 
 import platformdirs
 
-from tui.commands.errors import CommandError
-
 BUILTIN = ("default", "numeric", "emacs")
 LABEL_SECTION = "labels"
 
@@ -52,8 +50,11 @@ _LABEL_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _KEY_TOKEN = re.compile(r"^[^\s,]+$")
 
 
-class KeymapError(CommandError):
-    """A keymap that cannot be used; the message is ``file:line: what is wrong``."""
+class KeymapError(Exception):
+    """A keymap that cannot be used; the message is ``file:line: what is wrong``.
+
+    (Not a ``CommandError``: importing ``tui.commands`` would load every
+    subcommand. ``tui.commands.app`` turns it into one.)"""
 
 
 @dataclass

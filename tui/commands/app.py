@@ -38,11 +38,15 @@ def run_app(args: argparse.Namespace, app_class: type | None = None) -> int:
             "command-line subcommand (see claimdesk --help)"
         )
     from tui.app import ClaimdeskApp
+    from tui.keymap import KeymapError
 
-    app = (app_class or ClaimdeskApp)(
-        db_path=db_path(args),
-        annotator=getattr(args, "annotator", None) or default_annotator(),
-        keymap=getattr(args, "keymap", None) or "default",
-    )
+    try:
+        app = (app_class or ClaimdeskApp)(
+            db_path=db_path(args),
+            annotator=getattr(args, "annotator", None) or default_annotator(),
+            keymap=getattr(args, "keymap", None) or "default",
+        )
+    except KeymapError as err:  # file:line: what is wrong, before the screen is taken over
+        raise CommandError(str(err)) from None
     app.run()
     return app.return_code or 0

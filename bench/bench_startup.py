@@ -1,0 +1,67 @@
+"""Start to first frame on a 100,000-article database, against a bare Textual app.
+
+    .venv/bin/python bench/bench_startup.py [--count 100000] [--runs 5]
+
+Both run in a pseudo-terminal (80x24) as fresh processes, alternately, in
+the same run; the time is from spawning the process to the first frame that
+shows the data: the library header with the article count for claimdesk,
+the Static's text for the bare app. Target (issue 3): ratio <= 1.5.
+
+sqlite-utils imports pandas and numpy whenever they are installed (as they
+are in the development environment, for the export tests), which costs
+several hundred milliseconds; a plain `pip install claimdesk` has neither.
+So claimdesk is timed twice: as this environment runs it, and with pandas
+and numpy hidden, as a runtime-only install runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import uuid
+
+import sys
+
+from app_bench import PtyApp, bare_command, claimdesk_command, database, median
+
+RUNTIME_ONLY = "import sys; sys.modules['pandas'] = sys.modules['numpy'] = None; from tui.cli import main; sys.exit(main())"
+
+
+def time_to(command: list[str], marker: str) -> float:
+    start = time.monotonic()
+    app = PtyApp(command)
+    try:
+        app.wait_for(marker, timeout=60)
+        return time.monotonic() - start
+    finally:
+        app.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    db = database(args.count)
+    ours, lean, bare = [], [], []
+    marker = f"{args.count:,} articles"
+    for _ in range(args.runs):
+        bare.append(time_to(bare_command("bare-app-ready"), "bare-app-ready"))
+        # A fresh annotator each run: the app opens on the library, not on a resumed article.
+        options = ["--db", str(db), "--annotator", f"bench-{uuid.uuid4().hex[:6]}"]
+        ours.append(time_to(claimdesk_command(*options), marker))
+        lean.append(time_to([sys.executable, "-c", RUNTIME_ONLY, *options], marker))
+
+    def show(name: str, times: list[float]) -> None:
+        runs = ", ".join(f"{t * 1000:.0f}" for t in times)
+        ratio = median(times) / median(bare)
+        print(f"  {name:<34} {median(times) * 1000:6.0f} ms  ratio {ratio:4.2f}  (runs: {runs})")
+
+    print(f"start to first frame, {args.count:,} articles, median of {args.runs} (target: ratio <= 1.5):")
+    show("bare Textual app (baseline)", bare)
+    show("claimdesk, this environment", ours)
+    show("claimdesk, runtime-only install", lean)
+
+
+if __name__ == "__main__":
+    main()
