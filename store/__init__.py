@@ -33,9 +33,11 @@ __all__ = ["Store", "StoreError", "SpanConflict", "SpanError", "default_db_path"
 class Store:
     """An open claimdesk database: articles, spans and labels over one connection."""
 
-    def __init__(self, path: Path | str, *, create: bool = True) -> None:
+    def __init__(self, path: Path | str, *, create: bool = True, allow_network_fs: bool | None = None) -> None:
+        """``allow_network_fs`` overrides the refusal of a database on a network
+        filesystem (default: the environment variable CLAIMDESK_ALLOW_NETWORK_FS)."""
         self.path = Path(path)
-        self.db = connect(self.path, create=create)
+        self.db = connect(self.path, create=create, allow_network_fs=allow_network_fs)
         try:
             migrate(self.db, str(self.path))
         except BaseException:

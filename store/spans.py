@@ -227,28 +227,35 @@ class SpanStore:
             raise SpanConflict("that span was changed in another session; the view has been reloaded")
         return span
 
-    def undo(self, article_id: str, annotator: str) -> Span | None:
+    def undo(self, article_id: str, annotator: str, *, event_id: str | None = None) -> Span | None:
         """Undo the annotator's latest change to the article still in force.
 
         Returns the span as it is afterwards (its old state, or the deleted
         span when an add is undone); None when there is nothing to undo.
+        A retry with the same ``event_id`` does not undo a second change.
         """
-        return self._step(article_id, annotator, "undo")
+        return self._step(article_id, annotator, "undo", event_id)
 
-    def redo(self, article_id: str, annotator: str) -> Span | None:
+    def redo(self, article_id: str, annotator: str, *, event_id: str | None = None) -> Span | None:
         """Redo the change most recently undone, unless a newer change replaced it."""
-        return self._step(article_id, annotator, "redo")
+        return self._step(article_id, annotator, "redo", event_id)
 
-    def _step(self, article_id: str, annotator: str, action: str) -> Span | None:
+    def _step(self, article_id: str, annotator: str, action: str, event_id: str | None) -> Span | None:
         with write(self.db):
+            if event_id and events.already_recorded(self.db, event_id):
+                row = self.db.execute("SELECT before, after FROM events WHERE id = ?", [event_id]).fetchone()
+                return Span.from_row(json.loads(row[1] or row[0]))
             find = events.undo_target if action == "undo" else events.redo_target
             target = find(self.db, annotator, article_id)
             if target is None:
                 return None
-            results = [self._reverse(step, annotator, action) for step in events.batch_steps(self.db, target, action)]
+            steps = events.batch_steps(self.db, target, action)
+            results = [
+                self._reverse(step, annotator, action, event_id if n == 0 else None) for n, step in enumerate(steps)
+            ]
             return results[0]
 
-    def _reverse(self, target: Event, annotator: str, action: str) -> Span:
+    def _reverse(self, target: Event, annotator: str, action: str, event_id: str | None) -> Span:
         """Undo moves the span from ``target.after`` back to ``target.before``; redo the other way."""
         expected, wanted = (target.after, target.before) if action == "undo" else (target.before, target.after)
         current = _fetch(self.db, (target.after or target.before).id)
@@ -261,6 +268,6 @@ class SpanStore:
             version = (current.version if current else wanted.version) + 1
             result = wanted.model_copy(update={"version": version, "updated_at": events.now()})
             _write_row(self.db, result)
-        events.record(self.db, annotator=annotator, action=action, article_id=target.article_id,
-                      before=current, after=None if wanted is None else result, target=target.id, batch=target.batch)
+        events.record(self.db, annotator=annotator, action=action, article_id=target.article_id, before=current,
+                      after=None if wanted is None else result, target=target.id, batch=target.batch, event_id=event_id)
         return result

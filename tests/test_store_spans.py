@@ -138,3 +138,14 @@ def test_spans_added_as_one_batch_are_undone_and_redone_together(store, article)
     store.spans.undo(article, "ann")
     store.spans.undo(article, "ann")
     assert store.spans.for_article(article) == []
+
+
+def test_a_retried_undo_with_the_same_event_id_undoes_once(store, article):
+    first = store.spans.add(article, 0, 3, "claim", "ann")
+    second = store.spans.add(article, 47, 65, "claim", "ann")
+    assert store.spans.undo(article, "ann", event_id="u-1").id == second.id
+    assert store.spans.undo(article, "ann", event_id="u-1").id == second.id  # the retry finds its own event
+    assert [s.id for s in store.spans.for_article(article)] == [first.id]
+    assert store.spans.redo(article, "ann", event_id="r-1").id == second.id
+    assert store.spans.redo(article, "ann", event_id="r-1").id == second.id
+    assert len(store.spans.for_article(article)) == 2

@@ -8,10 +8,12 @@ server; each lives in its own module under :mod:`tui.commands`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from store import StoreError
+from store.db import ALLOW_NETWORK_FS_ENV
 from tui.commands import COMMANDS
 from tui.commands.options import add_db_option
 from tui.commands.errors import CommandError
@@ -45,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``claimdesk`` console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "allow_network_fs", False):
+        # The app opens the store in its own thread; the environment reaches every opening.
+        os.environ[ALLOW_NETWORK_FS_ENV] = "1"
     try:
         if args.command is None:
             from tui.commands.app import run_app

@@ -18,6 +18,12 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="the database file (default: $CLAIMDESK_DB, else ./claimdesk.db)",
     )
+    parser.add_argument(
+        "--allow-network-fs",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="use a database on NFS/SMB anyway (unsafe with several users; also CLAIMDESK_ALLOW_NETWORK_FS=1)",
+    )
 
 
 def db_path(args: argparse.Namespace) -> Path:
