@@ -37,16 +37,18 @@ _OTHER_SPACE = re.compile(f"[{OTHER_SPACE}]")
 CACHE_LIMIT = 200_000
 
 
-def _space_tokens(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of every white-space run that is a token: all but a
-    lone plain space after a token (a lone space at the very start is one).
+def _space_tokens(text: str) -> tuple[list[tuple[int, int]], bool]:
+    """``(start, end)`` of every white-space run that is a token (all but a
+    lone plain space after a token; a lone space at the very start is one),
+    and whether the text's only white space is spaces and line breaks.
 
     News text has such runs only at line breaks, so when the text has no
     other white space than spaces and line breaks, and no double space, the
     runs are found from the line breaks with ``str.find``: a regex pass over
     every character would cost as much as the rest of the export.
     """
-    if "  " in text or ("\t" in text if text.isascii() else _OTHER_SPACE.search(text)):
+    simple = not ("\t" in text if text.isascii() else _OTHER_SPACE.search(text))
+    if "  " in text or not simple:
         runs = [m.span() for m in _SPACE_TOKEN.finditer(text)]
     else:
         runs = []
@@ -60,7 +62,7 @@ def _space_tokens(text: str) -> list[tuple[int, int]]:
             newline = text.find("\n", end)
     if text[:1] == " " and not (runs and runs[0][0] == 0):
         runs.insert(0, (0, 1))
-    return runs
+    return runs, simple
 
 
 class _TokenCounts(dict):
@@ -232,7 +234,7 @@ class Tokenizer:
         """
         chunks = text.split()
         tokens_through = list(accumulate(map(self._counts.__getitem__, chunks)))
-        runs = _space_tokens(text)
+        runs, simple = _space_tokens(text)
         run_starts = [start for start, _ in runs]
         spaces_through = list(accumulate(text.count(" ", start, end) for start, end in runs))
         leading = 1 if text[:1].isspace() else 0
@@ -241,9 +243,12 @@ class Tokenizer:
         for offset in offsets:
             if text[offset].isspace():
                 raise ValueError(f"offset {offset} is white space, which no token of its own contains")
-            chunk_start = offset
-            while chunk_start and not text[chunk_start - 1].isspace():
-                chunk_start -= 1
+            if simple:
+                chunk_start = max(text.rfind(" ", 0, offset), text.rfind("\n", 0, offset)) + 1
+            else:
+                chunk_start = offset
+                while chunk_start and not text[chunk_start - 1].isspace():
+                    chunk_start -= 1
             runs_before = bisect.bisect_left(run_starts, chunk_start)
             chunk = text.count(" ", 0, chunk_start) + runs_before - leading
             if runs_before:
