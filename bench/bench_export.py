@@ -30,11 +30,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-from corpus.records import text_hash  # noqa: E402
-from store import Store  # noqa: E402
-from synthetic import articles  # noqa: E402
 
 BATCH = 5_000
 _WORD = re.compile(r"\w[\w,.%]*\w|\w")
@@ -83,6 +78,12 @@ def _spans(rng: random.Random, article_id: str, text: str, count: int, stamp: st
 
 def make_database(path: Path, count: int, spans_per_article: int, seed: int = 7) -> Path:
     """A claimdesk database of ``count`` synthetic articles with spans, made with executemany."""
+    # Imported here: only the child that makes the databases needs them (see main).
+    sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+    from corpus.records import text_hash
+    from store import Store
+    from synthetic import articles
+
     Store(path).close()
     rng = random.Random(seed)
     stamp = "2026-03-01T08:00:00.000+00:00"
@@ -118,10 +119,10 @@ def make_database(path: Path, count: int, spans_per_article: int, seed: int = 7)
     return path
 
 
-def timed(command: list[str]) -> tuple[float, float, float]:
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float, float]:
     """Wall seconds, CPU seconds and peak resident MB of one child process."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, cwd=cwd)
     _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode:
@@ -139,15 +140,21 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10_000)
     parser.add_argument("--spans", type=int, default=10, help="spans per article")
+    parser.add_argument("--make", nargs=2, metavar=("PATH", "COUNT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.make:
+        make_database(Path(args.make[0]), int(args.make[1]), args.spans)
+        return
     work = Path(tempfile.mkdtemp(prefix="claimdesk-bench-export-"))
     started = time.perf_counter()
-    small = make_database(work / "small.db", args.small, args.spans)
-    large = make_database(work / "large.db", args.count, args.spans)
+    # Made in a child process: children forked from a big parent would report its memory as theirs.
+    small, large = work / "small.db", work / "large.db"
+    for path, count in ((small, args.small), (large, args.count)):
+        subprocess.run([sys.executable, __file__, "--make", str(path), str(count), "--spans", str(args.spans)], check=True)
     print(f"databases: {args.small:,} and {args.count:,} articles, {args.spans} spans each "
           f"({large.stat().st_size / 1e6:,.0f} MB), made in {time.perf_counter() - started:.0f} s")
-    _, _, small_peak = timed(export(small, work / "small.jsonl"))
-    ours, ours_cpu, large_peak = timed(export(large, work / "ours.jsonl"))
+    _, _, small_peak = timed(export(small, work / "small.jsonl"), cwd=ROOT)
+    ours, ours_cpu, large_peak = timed(export(large, work / "ours.jsonl"), cwd=ROOT)
     base, base_cpu, base_peak = timed([sys.executable, "-c", BASELINE, str(large), str(work / "base.jsonl")])
     size = (work / "ours.jsonl").stat().st_size / 1e6
     print(f"export time     claimdesk {ours:6.1f} s   baseline query + json.dumps {base:6.1f} s   "

@@ -70,10 +70,8 @@ def signed32(hex_digest: str) -> int:
 
 def task_hash(article: ExportArticle, spans: list[ExportSpan]) -> int:
     """Prodigy-style ``_task_hash``: the text and the annotations on it."""
-    digest = hashlib.sha256(article.hash.encode())
-    for span in spans:
-        digest.update(f"\x00{span.start}\x00{span.end}\x00{span.label}\x00{span.annotator}".encode())
-    return signed32(digest.hexdigest())
+    content = "\x00".join([article.hash, *(f"{s.start}\x01{s.end}\x01{s.label}\x01{s.annotator}" for s in spans)])
+    return signed32(hashlib.sha256(content.encode()).hexdigest())
 
 
 def single_annotator(spans: list[ExportSpan]) -> str | None:
