@@ -66,13 +66,6 @@ def render_rules_module() -> str:
     return "\n".join(lines)
 
 
-def test_other_space_lists_every_white_space_but_space_and_line_break():
-    from store.export.tokens import _OTHER_SPACE
-
-    every = {chr(c) for c in range(0x110000) if chr(c).isspace()} - {" ", "\n"}
-    assert {chr(c) for c in range(0x110000) if _OTHER_SPACE.fullmatch(chr(c))} == every
-
-
 def test_vendored_rules_match_installed_spacy():
     assert RULES_MODULE.read_text(encoding="utf-8") == render_rules_module(), (
         f"spaCy {spacy.__version__} has other tokenizer rules than the vendored {spacy_en_rules.SPACY_VERSION}: "
