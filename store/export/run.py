@@ -23,6 +23,7 @@ class ExportReport:
     paths: list[Path]
     stats: ExportStats
     labels: tuple[str, ...]  # the labels the export is about, in the label set's order
+    layers: bool = False
 
     def summary(self) -> str:
         """One line for the end of the command (more when something was left out)."""
@@ -31,7 +32,9 @@ class ExportReport:
             f"{path} ({count:,} articles)" for path, count in zip(self.paths, stats.per_part)
         ) if len(self.paths) > 1 else str(self.paths[0])
         lines = [f"exported {stats.articles:,} articles and {stats.spans:,} spans as {self.format} to {where}"]
-        if stats.dropped and self.format == "conll":
+        if stats.dropped and self.format == "conll" and self.layers:
+            lines.append(f"dropped {stats.dropped:,} spans that overlap a longer (or as long, earlier) span of their label")
+        elif stats.dropped and self.format == "conll":
             lines.append(
                 f"dropped {stats.dropped:,} spans that overlap a span of higher priority (label order, then longer, "
                 "then earlier); --layers writes a column per label"
@@ -115,4 +118,4 @@ def export(
         db.execute(f"DROP TABLE IF EXISTS temp.{SPLIT_TABLE}")
         if db.conn.in_transaction:
             db.execute("ROLLBACK")  # a read-only snapshot: nothing to commit
-    return ExportReport(format=fmt, paths=targets, stats=context.stats, labels=columns)
+    return ExportReport(format=fmt, paths=targets, stats=context.stats, labels=columns, layers=layers)
