@@ -91,3 +91,25 @@ async def test_missing_or_empty_database_says_how_to_fill_it(tmp_path, create):
         assert "claimdesk demo" in shown
         assert "no such database" not in shown
     assert path.exists() == create  # the app never creates a database by itself
+
+
+async def test_command_palette_lists_articles_and_actions(tmp_path):
+    db = make_db(tmp_path / "t.db")
+    app = make_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p", *"Audit finds")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert any("Open: Audit finds vests failed (Ostel Courier)" in line for line in screen_lines(app))
+        await press(app, pilot, "enter")
+        await pilot.pause(0.2)
+        await settle(app, pilot)
+        assert isinstance(app.screen, AnnotateScreen)
+        assert app.screen.article.id == "a2"
+        await pilot.press("ctrl+p", *"next article")
+        await pilot.pause(0.5)
+        await press(app, pilot, "enter")
+        await pilot.pause(0.2)
+        await settle(app, pilot)
+        assert app.screen.article.id == "a3"

@@ -42,6 +42,11 @@ async def test_markup_in_titles_outlets_text_and_spans_shows_literally_and_runs_
         assert "· [@click=app.quit]Outlet[/x] ·" in shown  # the status line
         assert "[link=https://x.test]a link[/link]" in shown
         assert "— [@click=app.quit]" in shown  # the span list: speaker and span text
+        await pilot.press("ctrl+p", *"Title")  # the command palette lists it literally too
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert any(f"Open: Title {TRAPS}" in line for line in screen_lines(app))
+        await press(app, pilot, "escape")
         # Clicking where the click markup shows runs no action.
         row = next(i for i, line in enumerate(screen_lines(app)) if line.lstrip().startswith("Trap"))
         await pilot.click(offset=(10, row))

@@ -28,7 +28,7 @@ from store.models import Label
 from store.progress import ProgressStore
 from tui.bindings import APP
 from tui.keymap import Keymap, load_keymap
-from tui.safe_text import visible
+from tui.safe_text import plain, visible
 from tui.screens.library import LibraryScreen
 from tui.store_thread import Job, StoreThread
 
@@ -59,9 +59,9 @@ class ArticleCommands(Provider):
             return
         matcher = self.matcher(query)
         for article in found:
-            title = visible(f"Open: {article.title} ({article.outlet})", keep_newlines=False)
-            score = matcher.match(title)
-            yield Hit(max(score, 0.1), matcher.highlight(title), lambda a=article.id: app.open_article(a),
+            title = f"Open: {article.title} ({article.outlet})"
+            # Not matcher.highlight(): it parses markup, and titles are untrusted.
+            yield Hit(max(matcher.match(title), 0.1), plain(title), lambda a=article.id: app.open_article(a),
                       help=visible(article.id, keep_newlines=False))
 
 
