@@ -64,7 +64,7 @@ class LibraryScreen(Screen):
         self._search_timer = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="library-header")
+        yield Static(Text("claimdesk library", style="bold"), id="library-header")
         search = Input(placeholder="search titles", id="library-search")
         search.cursor_blink = False
         yield search
