@@ -72,3 +72,14 @@ async def test_control_characters_from_another_tool_never_reach_the_screen(tmp_p
         assert any("esc\ufffd[31mRED\ufffd]0;pwned\ufffd c1\ufffd2J bidi\ufffdevil tab end" in line for line in lines)
         for line in lines:
             assert not CONTROL.search(line)
+
+
+async def test_error_messages_quoting_untrusted_ids_show_literally(tmp_path):
+    app = make_app(make_db(tmp_path / "t.db"))
+    async with app.run_test(size=(100, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        app.open_article("[@click=app.quit]x[/x]")
+        await settle(app, pilot)
+        await pilot.pause(0.2)
+        assert "[@click=app.quit]x[/x]" in "".join(line.strip() for line in screen_lines(app))
+        assert app.is_running

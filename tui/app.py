@@ -150,7 +150,7 @@ class ClaimdeskApp(App):
             elif on_error is not None:
                 on_error(error)
             elif self.is_running:
-                self.notify(str(error), severity="error", timeout=8)
+                self.notify(visible(str(error)), severity="error", timeout=8, markup=False)
 
         future.add_done_callback(finished)
 

@@ -34,6 +34,7 @@ from store import SpanConflict, Store, StoreError
 from store.models import Article, Label, Span
 from store.progress import ProgressStore
 from tui.bindings import ANNOTATE, label_bindings
+from tui.safe_text import visible
 from tui.messages import ArticleOpened, CursorMoved, SearchChanged, SearchClosed, SearchNext, SpansChanged
 from tui.widgets.document_view import DocumentView
 from tui.widgets.search_bar import SearchBar
@@ -193,7 +194,9 @@ class AnnotateScreen(Screen):
 
         def failed(error: Exception) -> None:
             self._saved_one()
-            self.notify(str(error), severity="warning" if isinstance(error, SpanConflict) else "error", timeout=6)
+            # Store errors quote ids and text, which are untrusted: no markup, no control characters.
+            self.notify(visible(str(error)), severity="warning" if isinstance(error, SpanConflict) else "error",
+                        timeout=6, markup=False)
             if isinstance(error, SpanConflict):
                 self.reload_spans()
 
