@@ -274,26 +274,21 @@ class Tokenizer:
         and ends exactly on token edges, so that spaCy's
         ``doc.char_span(start, end, alignment_mode="strict")`` finds it. None
         for a span of white space only."""
-        edges: list[tuple[int, int] | None] = []
-        offsets: list[int] = []
-        for start, end in spans:
-            first, last = start, end - 1
-            if text[first].isspace() or text[last].isspace():
-                while first <= last and text[first].isspace():
-                    first += 1
-                while last >= first and text[last].isspace():
-                    last -= 1
-                if first > last:
-                    edges.append(None)
-                    continue
-            edges.append((first, last))
-            offsets += (first, last)
-        located = iter(self.locate(text, offsets))
-        result: list[tuple[int, int, bool] | None] = []
-        for (start, end), edge in zip(spans, edges):
-            if edge is None:
-                result.append(None)
-                continue
-            (first, first_start, _), (last, _, last_end) = next(located), next(located)
-            result.append((first, last, first_start == start and last_end == end))
-        return result
+        offsets = [offset for start, end in spans for offset in (start, end - 1)]
+        try:
+            located = iter(self.locate(text, offsets))
+        except ValueError:  # a span starts or ends with white space: trim it first
+            return [self._trimmed_span_tokens(text, start, end) for start, end in spans]
+        return [(first[0], last[0], first[1] == start and last[2] == end)
+                for (start, end), first, last in zip(spans, located, located)]
+
+    def _trimmed_span_tokens(self, text: str, start: int, end: int) -> tuple[int, int, bool] | None:
+        first, last = start, end - 1
+        while first <= last and text[first].isspace():
+            first += 1
+        while last >= first and text[last].isspace():
+            last -= 1
+        if first > last:
+            return None
+        (index, token_start, _), (last_index, _, token_end) = self.locate(text, [first, last])
+        return index, last_index, token_start == start and token_end == end

@@ -24,6 +24,7 @@ from typing import Any
 from store.export.formats.base import ExportContext, FormatWriter, signed32, single_annotator, task_hash
 from store.export.query import ExportArticle
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 # Span keys an attribute may not overwrite.
 SPAN_KEYS = frozenset({"start", "end", "label", "token_start", "token_end", "text", "annotator"})
 
@@ -43,8 +44,12 @@ def span_records(context: ExportContext, article: ExportArticle) -> list[dict[st
             misaligned += not aligned
         record = {"start": span.start, "end": span.end, "label": span.label, "token_start": first,
                   "token_end": last, "text": text[span.start : span.end], "annotator": span.annotator}
-        if span.attrs:
-            record.update((k, v) for k, v in span.attrs.items() if k not in SPAN_KEYS and v is not None)
+        attrs = span.attrs
+        if attrs:
+            if SPAN_KEYS.isdisjoint(attrs) and None not in attrs.values():
+                record.update(attrs)
+            else:
+                record.update((k, v) for k, v in attrs.items() if k not in SPAN_KEYS and v is not None)
         records.append(record)
     context.stats.misaligned += misaligned
     return records
@@ -67,4 +72,4 @@ class JsonlWriter(FormatWriter):
             "_task_hash": task_hash(article, article.spans),
             "_annotator_id": single_annotator(article.spans),
         }
-        self.stream.write(json.dumps(line, ensure_ascii=False).encode("utf-8") + b"\n")
+        self.stream.write((_encode(line) + "\n").encode("utf-8"))
