@@ -1,5 +1,8 @@
 """Corpus-wide clustering: clusters of the same claim, stable ids, annotators' decisions."""
 
+import json
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -105,3 +108,19 @@ def test_ari_ignores_how_clusters_are_named(truth, renaming):
 def test_ari_of_a_chained_cluster_is_low():
     truth = {i: i // 2 for i in range(20)}
     assert adjusted_rand_index(truth, {i: 0 for i in range(20)}) < 0.1
+
+
+def test_the_demo_corpus_claims_cluster_by_group_with_the_planted_conflicts():
+    rows = [json.loads(line) for line in (Path(__file__).parent / "data" / "demo_claims.jsonl").open(encoding="utf-8")]
+    result = cluster_claims((i, row["text"]) for i, row in enumerate(rows))
+    assert adjusted_rand_index({i: row["group"] for i, row in enumerate(rows)}, result.clusters) >= 0.9
+    reported = {
+        (conflict.kind, frozenset((rows[conflict.a]["group"], rows[conflict.b]["group"])))
+        for conflict in result.conflicts
+    }
+    planted = {
+        ("figure" if row["figure_conflict_with"] else "negation",
+         frozenset((row["group"], row["figure_conflict_with"] or row["negates"])))
+        for row in rows if row["figure_conflict_with"] or row["negates"]
+    }
+    assert planted <= reported
