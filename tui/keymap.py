@@ -47,7 +47,7 @@ _KEY_NAME_REPLACEMENTS = {
     "low_line": "underscore",
 }
 _LABEL_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-_KEY_TOKEN = re.compile(r"^[^\s,]+$")
+_KEY_TOKEN = re.compile(r"^[^\s,\x00-\x1f\x7f-\x9f]+$")
 
 
 class KeymapError(Exception):

@@ -47,7 +47,7 @@ class AttributesScreen(ModalScreen[dict[str, Any] | None]):
             yield LabelWidget(title)
             for name in self.fields:
                 yield LabelWidget(Text(name))
-                field = Input(_shown(self.span.attrs.get(name)), id=f"attr-{name}")
+                field = Input(visible(_shown(self.span.attrs.get(name)), keep_newlines=False), id=f"attr-{name}")
                 field.cursor_blink = False
                 yield field
         yield Footer()

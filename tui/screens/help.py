@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from tui.bindings import GROUPS, HELP, SCREEN_TABLES, label_bindings
+from tui.safe_text import visible
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
@@ -26,7 +27,7 @@ def help_text(app: ClaimdeskApp) -> Text:
     keymap = app.keymap
     text = Text(end="")
     text.append(f"Keymap: {app.keymap_name}", "bold")
-    text.append(f"  ({', '.join(keymap.files)})\n", "dim")
+    text.append(visible(f"  ({', '.join(keymap.files)})", keep_newlines=False) + "\n", "dim")
     for screen, tables in SCREEN_TABLES.items():
         bindings: list[Binding] = [b for table in tables for b in table]
         if screen == "Annotate":
