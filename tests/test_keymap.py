@@ -115,3 +115,25 @@ def test_command_line_stops_with_the_error_before_the_app(tmp_path, capsys, monk
 def test_shipped_files_are_where_the_package_says(no_user):
     for name in BUILTIN:
         assert builtin_path(name).is_file()
+
+
+NAVIGATION = {"up", "down", "left", "right", "home", "end", "pageup", "pagedown", "delete", "insert"}
+
+
+def plain_terminal_sends(key: str) -> bool:
+    """Whether an xterm-like terminal without the kitty protocol delivers this key
+    to Textual as itself: alt with punctuation arrives as the bare key, and
+    ctrl+alt+letter as ctrl+letter (ESC b and ESC f even arrive as ctrl+left/right)."""
+    *modifiers, base = key.split("+")
+    if "alt" not in modifiers or base in NAVIGATION:
+        return True
+    lower_b_or_f = base in ("b", "f") and "shift" not in modifiers
+    return len(base) == 1 and base.isalnum() and "ctrl" not in modifiers and not lower_b_or_f
+
+
+@pytest.mark.parametrize("name", BUILTIN)
+def test_every_action_has_a_key_a_plain_terminal_sends(name, no_user):
+    keymap = load_keymap(name, user_file=no_user, labels=LABELS)
+    for binding_id in keymap.keys:
+        keys = keymap.keys_of(binding_id)
+        assert any(plain_terminal_sends(k) for k in keys), f"{name}: {binding_id} = {keys}"

@@ -81,8 +81,9 @@ class ActionCommands(Provider):
                           lambda a=binding.action, n=active.node: self.app.call_later(self.app.run_action, a, n))
 
 
-class ClaimdeskApp(App):
-    """The annotator: see the module docstring."""
+class ClaimdeskApp(App, inherit_bindings=False):
+    """The annotator: see the module docstring. (Textual's own ctrl+q and
+    ctrl+c bindings have no ids, so a keymap could not move them: ours replace them.)"""
 
     TITLE = "claimdesk"
     CSS_PATH = "app.tcss"
