@@ -300,3 +300,17 @@ async def test_library_key_goes_back_and_shows_my_span_count(db):
         assert isinstance(app.screen, LibraryScreen)
         row = app.screen.table.rows_shown[0]
         assert (row.my_spans, row.status) == (1, "in progress")
+
+
+async def test_a_span_changed_in_another_session_is_not_overwritten(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_first(app, pilot)
+        await press(app, pilot, "s", "c")
+        [span] = spans_of(db)
+        with Store(db) as store:  # the same annotator, in another terminal
+            store.spans.update(span.id, span.version, "ann", label="quote")
+        await press(app, pilot, "d")
+        assert [s.label for s in spans_of(db)] == ["quote"]  # not deleted
+        assert [s.label for s in screen.spans] == ["quote"]  # the view reloaded
+        assert screen.status.saved
