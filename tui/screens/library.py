@@ -61,6 +61,7 @@ class LibraryScreen(Screen):
         self.title_query = ""
         self.outlets: list[str] = []
         self.total = 0
+        self.counts: dict[str, int] = {}
         self._search_timer = None
 
     def compose(self) -> ComposeResult:
@@ -98,18 +99,18 @@ class LibraryScreen(Screen):
         """Read a page of rows in the reader thread, then show it."""
         annotator, filters = self.app.annotator, self._filters()
 
-        def job(store) -> tuple[list[LibraryRow], int]:
+        def job(store) -> tuple[list[LibraryRow], dict[str, int]]:
             progress = ProgressStore(store.db)
             if last:
                 rows = progress.last_page(annotator, limit=PAGE_SIZE, **filters)
             else:
                 rows = progress.library_page(annotator, after_rowid=after_rowid, before_rowid=before_rowid,
                                              limit=PAGE_SIZE, **filters)
-            return rows, progress.counts(annotator)["articles"]
+            return rows, progress.counts(annotator)
 
-        def show(result: tuple[list[LibraryRow], int]) -> None:
-            rows, total = result
-            self.total = total
+        def show(result: tuple[list[LibraryRow], dict[str, int]]) -> None:
+            rows, self.counts = result
+            self.total = self.counts["articles"]
             if (after_rowid or before_rowid) and not rows and not keep:
                 return  # already at the first or last page
             self.table.show_rows(rows, cursor_at_end=last or before_rowid is not None)
@@ -136,6 +137,9 @@ class LibraryScreen(Screen):
         header = Text(no_wrap=True, overflow="ellipsis", end="")
         header.append("claimdesk library", "bold")
         header.append(f" · {self.total:,} article{'s' if self.total != 1 else ''}")
+        for status in ("in progress", "done by me"):
+            if self.counts.get(status):
+                header.append(f" · {self.counts[status]:,} {status}")
         for name, value in (("outlet", self.outlet), ("status", self.status), ("title", self.title_query)):
             if value:
                 header.append(f" · {name}: ")
