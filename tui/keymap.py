@@ -32,6 +32,10 @@ LABEL_SECTION = "labels"
 SCREENS = {
     "library": ("app", "library"),
     "annotate": ("app", "annotate", LABEL_SECTION),
+    # The review screen is the annotate screen with these keys on top (its
+    # finish key replaces mark-done on purpose).
+    "review": ("app", "review"),
+    "review queue": ("app", "review-queue"),
     "search bar": ("app", "search"),
     "attribute editor": ("app", "attributes"),
     "help": ("app", "help"),
