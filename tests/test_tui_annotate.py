@@ -314,3 +314,13 @@ async def test_a_span_changed_in_another_session_is_not_overwritten(db):
         assert [s.label for s in spans_of(db)] == ["quote"]  # not deleted
         assert [s.label for s in screen.spans] == ["quote"]  # the view reloaded
         assert screen.status.saved
+
+
+async def test_keys_pressed_before_the_article_arrives_do_nothing_harmful(db):
+    app = make_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter", "j", "w", "G", "s", "c", "d", "u")  # no settling in between
+        await settle(app, pilot)
+        assert isinstance(app.screen, AnnotateScreen)
+        assert app.is_running

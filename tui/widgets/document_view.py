@@ -25,7 +25,7 @@ from textual.strip import Strip
 from store.models import Label
 from tui.bindings import DOCUMENT
 from tui.messages import CursorMoved
-from tui.widgets.document_layout import DocumentLayout
+from tui.widgets.document_layout import MIN_WIDTH, DocumentLayout
 from tui.widgets.span_paint import PaintedSpan, SpanIndex, SpanPainter
 
 
@@ -52,6 +52,7 @@ class DocumentView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.labels = labels
         self.layout_ = DocumentLayout("")
+        self.layout_.wrap(MIN_WIDTH)  # one empty row: keys pressed before the article arrives move nowhere
         self.spans = SpanIndex([])
         self.cursor = 0
         self.anchor: int | None = None
