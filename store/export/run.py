@@ -8,6 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from store.db import checkpoint
 from store.export.files import OutputFile, OutputFolder
 from store.export.formats import FORMATS
 from store.export.formats.base import ExportContext, ExportStats
@@ -76,8 +77,14 @@ def export(
 ) -> ExportReport:
     """Write the selected articles as ``fmt`` to ``out`` (or to one file per
     part of ``split``). Nothing appears under a final name unless the whole
-    export succeeded. The database is read in one transaction, so the export
-    is a consistent snapshot even while annotators keep working.
+    export succeeded.
+
+    The database is read a page of articles at a time, each page (articles
+    with their spans) in one short statement: one snapshot held for the
+    whole export would stop every checkpoint and let the WAL grow without
+    bound while a team keeps annotating. Each article is consistent with its
+    spans; work saved during the export may or may not be in it. A
+    checkpoint runs at the end.
     """
     writer_class = FORMATS[fmt]
     to_stdout = str(out) == "-"
@@ -92,7 +99,6 @@ def export(
     targets = [part_path(out, name, writer_class.suffix) for name in part_names(split)] if split else [out]
     context.stats.per_part = [0] * len(targets)
     outputs: list[OutputFile | OutputFolder] = []
-    db.execute("BEGIN")
     try:
         for target in targets:
             outputs.append(OutputFolder(target, force=force) if writer_class.folder else OutputFile(target, force=force))
@@ -116,6 +122,5 @@ def export(
         raise
     finally:
         db.execute(f"DROP TABLE IF EXISTS temp.{SPLIT_TABLE}")
-        if db.conn.in_transaction:
-            db.execute("ROLLBACK")  # a read-only snapshot: nothing to commit
+    checkpoint(db)
     return ExportReport(format=fmt, paths=targets, stats=context.stats, labels=columns, layers=layers)
