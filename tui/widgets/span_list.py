@@ -18,20 +18,27 @@ from tui.safe_text import visible
 from tui.widgets.span_paint import SpanPainter, PaintedSpan
 
 
+def _number(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, (int, float)) else str(value)
+
+
 def span_details(span: Span) -> str:
     """What the list says about a span besides its text: speaker, value, note."""
     attrs = span.attrs
     parts = []
     if attrs.get("speaker"):
         parts.append(f"— {attrs['speaker']}")
-    if attrs.get("value") is not None or attrs.get("low") is not None:
-        value = attrs.get("value")
-        shown = f"{attrs.get('low')}–{attrs.get('high')}" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-        unit = attrs.get("unit")
-        parts.append(f"= {shown}{' ' + unit if unit else ''}")
+    if attrs.get("value") is not None:
+        parts.append(f"= {_number(attrs['value'])}")
+    elif attrs.get("low") is not None:
+        parts.append(f"= {_number(attrs['low'])}–{_number(attrs.get('high'))}")
+    if attrs.get("unit") and parts and parts[-1].startswith("="):
+        parts[-1] += f" {attrs['unit']}"
     if attrs.get("note"):
         parts.append(f"({attrs['note']})")
-    return " ".join(str(p) for p in parts)
+    return " ".join(parts)
 
 
 class SpanList(ScrollView):
