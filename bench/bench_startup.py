@@ -26,6 +26,11 @@ import sys
 from app_bench import PtyApp, bare_command, claimdesk_command, database, median
 
 RUNTIME_ONLY = "import sys; sys.modules['pandas'] = sys.modules['numpy'] = None; from tui.cli import main; sys.exit(main())"
+# The app module alone, without the command line (which imports every subcommand first).
+APP_ALONE = (
+    "import sys; sys.modules['pandas'] = sys.modules['numpy'] = None; from tui.app import ClaimdeskApp; "
+    "ClaimdeskApp(sys.argv[1], sys.argv[2]).run()"
+)
 
 
 def time_to(command: list[str], *markers: str) -> list[float]:
@@ -48,7 +53,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     db = database(args.count)
-    ours, ours_data, lean, lean_data, bare = [], [], [], [], []
+    ours, ours_data, lean, lean_data, alone, bare = [], [], [], [], [], []
     markers = ("claimdesk library", f"{args.count:,} articles")
     for _ in range(args.runs):
         bare += time_to(bare_command("bare-app-ready"), "bare-app-ready")
@@ -60,6 +65,7 @@ def main() -> None:
         frame, data = time_to([sys.executable, "-c", RUNTIME_ONLY, *options], *markers)
         lean.append(frame)
         lean_data.append(data)
+        alone += time_to([sys.executable, "-c", APP_ALONE, str(db), options[-1]], markers[0])
 
     def show(name: str, times: list[float]) -> None:
         runs = ", ".join(f"{t * 1000:.0f}" for t in times)
@@ -72,6 +78,7 @@ def main() -> None:
     show("  ... first page of articles", ours_data)
     show("claimdesk, runtime-only install", lean)
     show("  ... first page of articles", lean_data)
+    show("app module alone, runtime-only", alone)
 
 
 if __name__ == "__main__":
