@@ -14,6 +14,7 @@ handler; without one a dropped SSH connection kills the app mid-write).
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -106,6 +107,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
         self.writer = StoreThread(self.db_path, "claimdesk-writer")
         self.reader = StoreThread(self.db_path, "claimdesk-reader")
         self._signals: list[int] = []
+        self.hung_up = False
 
     def on_mount(self) -> None:
         self.set_keymap(dict(self.keymap.keys))
@@ -131,7 +133,22 @@ class ClaimdeskApp(App, inherit_bindings=False):
         """The terminal went away (SIGHUP) or we were told to stop (SIGTERM): exit cleanly."""
         if (screen := self.annotate_screen()) is not None:
             screen.save_position()
+        self.hung_up = True
         self.exit(return_code=HANGUP_CODES.get(signum, 1))
+
+    def leave_now(self) -> None:
+        """After a hang-up, once ``run()`` has returned: end the process at once.
+
+        Every change is committed and the writer has stopped; the
+        interpreter's teardown would take a few hundred milliseconds more,
+        and a hung-up session should be gone within a second.
+        """
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass  # the terminal is gone
+        os._exit(self.return_code or 1)
 
     # Jobs -----------------------------------------------------------------------
 

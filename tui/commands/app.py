@@ -49,4 +49,6 @@ def run_app(args: argparse.Namespace, app_class: type | None = None) -> int:
     except KeymapError as err:  # file:line: what is wrong, before the screen is taken over
         raise CommandError(str(err)) from None
     app.run()
+    if app.hung_up:
+        app.leave_now()
     return app.return_code or 0
