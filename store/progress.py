@@ -45,9 +45,9 @@ class LibraryRow(BaseModel):
 
     @property
     def status(self) -> str:
-        """What the library shows: new, in progress, done, or done by N others."""
+        """What the library shows: new, in progress, done by me, or done by N others."""
         if self.mine == "done":
-            return "done"
+            return "done by me"
         if self.mine == "open":
             return "in progress"
         if self.done_by_others:

@@ -55,7 +55,7 @@ def test_library_rows_show_my_status_others_and_my_spans(store, progress):
     rows = {row.id: row for row in progress.library_page("ann")}
     assert (rows["a1"].status, rows["a1"].my_spans) == ("in progress", 1)
     assert rows["a2"].status == "done by 2 others"
-    assert rows["a3"].status == "done"
+    assert rows["a3"].status == "done by me"
 
 
 @pytest.mark.parametrize(
