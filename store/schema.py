@@ -156,7 +156,47 @@ def _v4_article_locks(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1_initial, _v2_title_search, _v3_event_batches, _v4_article_locks]
+def _v5_claim_decisions(db: sqlite_utils.Database) -> None:
+    """Annotators' decisions on claim matches, and the leader of every claim cluster.
+
+    ``claim_decisions`` is append-only: the latest row of a pair is the
+    decision in force (``same``, a confirmed link; ``not_same``; ``none``, a
+    decision taken back). The other side is a claim span, or a sentence that
+    carries no claim yet (only ever ``not_same`` or ``none``: linking a
+    sentence tags it first). Who and when are on the events row named by
+    ``event_id``. Cluster ids live on the claims (``spans.attrs.cluster``);
+    ``claim_leaders`` keeps which claim each cluster's members matched, so the
+    next ``claimdesk dedup`` keeps the ids.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE claim_decisions (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id TEXT NOT NULL UNIQUE,
+            span_id TEXT NOT NULL,
+            other_span TEXT,
+            other_article TEXT,
+            other_start INTEGER,
+            other_end INTEGER,
+            decision TEXT NOT NULL CHECK (decision IN ('same', 'not_same', 'none')),
+            CHECK ((other_span IS NULL) <> (other_article IS NULL)),
+            CHECK (other_span IS NULL OR span_id < other_span),
+            CHECK (other_span IS NOT NULL OR decision <> 'same')
+        );
+        CREATE INDEX claim_decisions_span ON claim_decisions(span_id, seq);
+        CREATE INDEX claim_decisions_other ON claim_decisions(other_span, seq);
+        CREATE TABLE claim_leaders (
+            cluster INTEGER PRIMARY KEY,
+            span_id TEXT NOT NULL
+        )
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_initial, _v2_title_search, _v3_event_batches, _v4_article_locks, _v5_claim_decisions,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
