@@ -9,6 +9,7 @@ import pytest
 from corpus.claim_clusters import cluster_claims
 from corpus.records import ArticleRecord
 from store import Store, StoreError
+from store.claim_matches import ClaimMatcher
 from store.claim_sentences import SentenceIndex
 from store.claims import CLUSTERER, ClaimStore
 from store.events import history
@@ -197,3 +198,38 @@ def test_a_cache_from_another_database_or_writable_by_others_is_not_used(store, 
     with Store(tmp_path / "other.db") as other:
         Ingester(other.db).run([ArticleRecord(source="t", id="x", outlet="Wire", text=f"{OTHER} {PADDING}")])
         assert SentenceIndex(other.db, cache=cache).refresh() == 1
+
+
+def test_the_matcher_follows_the_claims_as_they_are_tagged_and_untagged(store, claims):
+    fuel = tag(store, "w1", FUEL)
+    matcher = ClaimMatcher(store.db)
+    [query] = claims.get([fuel.id]).values()
+    assert matcher.claim_matches(query) == []
+    again = tag(store, "c1", FUEL_AGAIN)
+    tag(store, "c1", FUEL_AGAIN, "bo")  # the same place tagged twice: listed once
+    tag(store, "w1", TROOPS)  # the claim's own article: never listed
+    [match] = matcher.claim_matches(query)
+    assert (match.claim.article_id, match.claim.text, match.verdict.same) == ("c1", FUEL_AGAIN, True)
+    store.spans.delete(again.id, again.version, "ann")
+    assert [m.claim.annotator for m in matcher.claim_matches(query)] == ["bo"]
+
+
+def test_the_matcher_lists_links_first_and_pairs_kept_apart_last(store, claims):
+    fuel, third, other = tag(store, "w1", FUEL), tag(store, "l2", FUEL_THIRD), tag(store, "l1", OTHER)
+    second = tag(store, "c1", FUEL_AGAIN)
+    claims.decide(fuel.id, other.id, "same", "ann")
+    claims.decide(fuel.id, third.id, "not_same", "ann")
+    matcher = ClaimMatcher(store.db)
+    listed = matcher.claim_matches(claims.get([fuel.id])[fuel.id])
+    assert [(m.claim.span_id, m.decision) for m in listed] == [(other.id, "same"), (second.id, None), (third.id, "not_same")]
+    assert not listed[0].verdict.same  # a link holds whatever the score
+
+
+def test_untagged_matches_come_from_other_articles_with_those_marked_not_the_same_last(store, claims, cache):
+    fuel = tag(store, "w1", FUEL)
+    matcher = ClaimMatcher(store.db, sentences=SentenceIndex(store.db, cache=cache))
+    query = claims.get([fuel.id])[fuel.id]
+    found = matcher.untagged_matches(query)
+    assert [(m.article_id, m.outlet, m.dismissed) for m in found] == [("c1", "Courier", False), ("l2", "Ledger", False)]
+    claims.decide_sentence(fuel.id, "c1", found[0].start, found[0].end, "not_same", "ann")
+    assert [(m.article_id, m.dismissed) for m in matcher.untagged_matches(query)] == [("l2", False), ("c1", True)]

@@ -1,0 +1,163 @@
+"""Live matching for the app: where else a claim ran, tagged or not, as the annotator works.
+
+:class:`ClaimMatcher` keeps a :class:`corpus.claim_index.ClaimIndex` of every
+claim, built once and then kept up to date from the events table (every
+change to a span is an event, so the events since the last look name
+exactly the spans to re-read), and answers for one claim with the claims of
+other articles that match it (or conflict with it, or that an annotator
+linked or kept apart) and the sentences of other articles that match it but
+carry no claim yet.
+
+It reads through its own connection and is not thread-safe: one worker
+owns it, so matching never waits on, or blocks, the app's other work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from corpus.claim_index import ClaimIndex
+from corpus.claim_match import DEFAULT_THRESHOLD, MatchVerdict, compare
+from store.claim_sentences import SentenceIndex
+from store.claims import Claim, ClaimStore, Decision
+
+# Candidates asked of an index per wanted match: some are in the claim's own
+# article, already tagged, or below the threshold.
+_OVERFETCH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimMatch:
+    """A claim of another article, how it compares, and the decision on the pair (if any)."""
+
+    claim: Claim
+    verdict: MatchVerdict
+    decision: Decision | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UntaggedMatch:
+    """A sentence of another article that matches the claim and carries no claim yet."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    outlet: str
+    title: str
+    verdict: MatchVerdict
+    dismissed: bool = False  # an annotator marked it "not the same"
+
+
+def _rank(match: ClaimMatch) -> tuple:
+    """Links first, then matches, then conflicts, then pairs kept apart; best score first in each."""
+    if match.decision == "same":
+        group = 0
+    elif match.decision == "not_same":
+        group = 3
+    else:
+        group = 1 if match.verdict.same else 2
+    return group, -match.verdict.score
+
+
+class ClaimMatcher:
+    """The matches of a claim among the database's other claims and untagged sentences."""
+
+    def __init__(self, db: sqlite_utils.Database, *, sentences: SentenceIndex | None = None,
+                 threshold: float = DEFAULT_THRESHOLD) -> None:
+        self.db = db
+        self.claims = ClaimStore(db)
+        self.sentences = sentences
+        self.threshold = threshold
+        self.index: ClaimIndex | None = None
+        self._seen = 0  # the last event applied to the index
+
+    def _last_event(self) -> int:
+        return self.db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
+
+    def sync(self, *, on_progress: Callable[[int], None] | None = None) -> int:
+        """Bring the claim index up to date (building it the first time); returns how
+        many claims it added, replaced or dropped."""
+        if self.index is None:
+            # Read the marker first: a change made while the claims stream is
+            # applied again on the next sync, which is harmless.
+            self._seen = self._last_event()
+            self.index = ClaimIndex(threshold=self.threshold)
+            for count, claim in enumerate(self.claims.claims(), 1):
+                self.index.add(claim.span_id, claim.text)
+                if on_progress and count % 1000 == 0:
+                    on_progress(count)
+            return len(self.index)
+        top = self._last_event()
+        if top == self._seen:
+            return 0
+        # Cluster ids never change a claim's text.
+        changed = [row[0] for row in self.db.execute(
+            "SELECT DISTINCT span_id FROM events WHERE seq > ? AND seq <= ? AND span_id IS NOT NULL"
+            " AND action <> 'cluster'", [self._seen, top],
+        )]
+        current = self.claims.get(changed)
+        for span_id in changed:
+            if span_id in current:
+                self.index.add(span_id, current[span_id].text)
+            else:
+                self.index.remove(span_id)
+        self._seen = top
+        return len(changed)
+
+    def claim_matches(self, claim: Claim, k: int = 10) -> list[ClaimMatch]:
+        """Claims of other articles that match ``claim``, conflict with it, or were
+        decided on with it; one per place (several annotators may tag one sentence)."""
+        self.sync()
+        decided = {d.other(claim.span_id): d.decision for d in self.claims.decisions(claim.span_id)
+                   if d.other_span is not None}
+        found = {
+            candidate.key: candidate.verdict
+            for candidate in self.index.query(claim.text, k=_OVERFETCH * k, exclude=claim.span_id)
+            if candidate.verdict.same or candidate.verdict.conflict or candidate.key in decided
+        }
+        others = self.claims.get([*found, *decided])
+        matches = []
+        for span_id, other in others.items():
+            if other.article_id == claim.article_id and span_id not in decided:
+                continue
+            verdict = found.get(span_id) or compare(claim.text, other.text, self.threshold)
+            matches.append(ClaimMatch(other, verdict, decided.get(span_id)))
+        matches.sort(key=_rank)
+        seen, unique = set(), []
+        for match in matches:
+            place = (match.claim.article_id, match.claim.start, match.claim.end)
+            if place not in seen:
+                seen.add(place)
+                unique.append(match)
+        return unique[:k]
+
+    def untagged_matches(self, claim: Claim, k: int = 10,
+                         *, on_progress: Callable[[int], None] | None = None) -> list[UntaggedMatch]:
+        """Sentences of other articles that match ``claim`` (or conflict with it) and carry
+        no claim yet, best first; those marked "not the same" last. The sentence index is
+        brought up to date first (built, the first time, unless cached)."""
+        if self.sentences is None:
+            return []
+        self.sentences.refresh(on_progress=on_progress)
+        dismissed = {d.sentence for d in self.claims.decisions(claim.span_id) if d.sentence is not None}
+        found = [
+            match for match in self.sentences.search(claim.text, _OVERFETCH * k, skip_articles={claim.article_id})
+            if match.verdict.same or match.verdict.conflict
+        ]
+        found.sort(key=lambda m: ((m.article_id, m.start, m.end) in dismissed, -m.verdict.score))
+        found = found[:k]
+        names = {
+            row[0]: (row[1], row[2]) for row in self.db.execute(
+                "SELECT a.id, o.name, a.title FROM articles a JOIN outlets o ON o.id = a.outlet_id"
+                f" WHERE a.id IN ({', '.join('?' * len(found))})", [m.article_id for m in found],
+            )
+        } if found else {}
+        return [
+            UntaggedMatch(m.article_id, m.start, m.end, m.text, *names[m.article_id], m.verdict,
+                          dismissed=(m.article_id, m.start, m.end) in dismissed)
+            for m in found
+        ]
