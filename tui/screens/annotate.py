@@ -342,7 +342,10 @@ class AnnotateScreen(Screen):
         self._save_timer = self.set_timer(SAVE_CURSOR_AFTER_S, self.save_position)
 
     def _update_current(self) -> None:
-        self.span_list.set_current(frozenset(span.id for span in self.view.spans_at_cursor()))
+        covering = self.view.spans_at_cursor()
+        self.span_list.set_current(frozenset(span.id for span in covering))
+        # In words too: the span list folds away on narrow terminals, and colour may be off.
+        self.status.show(under=" › ".join(span.label for span in covering))
 
     def save_position(self) -> None:
         """Remember the cursor, so the next start comes back here."""

@@ -9,7 +9,7 @@ from tui.safe_text import visible
 
 
 class StatusLine(Static):
-    """``article k of n · outlet · annotator · selection · saved``."""
+    """``article k of n · outlet · annotator · labels under the cursor · selection · saved``."""
 
     DEFAULT_CSS = """
     StatusLine { height: 1; background: $panel; color: $foreground; padding: 0 1; }
@@ -21,6 +21,7 @@ class StatusLine(Static):
         self.outlet = ""
         self.annotator = ""
         self.selection = 0
+        self.under = ""
         self.saved = True
         self.note = ""
 
@@ -40,6 +41,9 @@ class StatusLine(Static):
             if part:
                 text.append(" · ")
                 text.append(visible(part, keep_newlines=False))
+        if self.under:
+            text.append(" · ")
+            text.append(self.under, "italic")
         if self.selection:
             text.append(f" · sel {self.selection}")
         if self.note:
