@@ -76,7 +76,7 @@ def test_search_select_sentence_tag_quit_and_the_claim_is_stored(tmp_path):
         tmux.keys("s")
         tmux.wait_for(f"sel {len(SENTENCE)}")
         tmux.keys("c")
-        tmux.wait_for("e2e · saved")  # the selection is gone and the tag committed
+        tmux.wait_for("e2e · claim · saved")  # the cursor is on the new claim, committed
         tmux.keys("C-q")
         deadline = time.monotonic() + 10
         while tmux.alive() and time.monotonic() < deadline:
