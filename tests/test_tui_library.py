@@ -113,3 +113,25 @@ async def test_command_palette_lists_articles_and_actions(tmp_path):
         await pilot.pause(0.2)
         await settle(app, pilot)
         assert app.screen.article.id == "a3"
+
+
+async def test_typing_in_the_table_starts_a_title_search(big_db):
+    app = make_app(big_db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press(*"Story number 42")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert app.screen.title_query == "Story number 42"
+        assert app.screen.table.rows_shown[0].title == "Story number 42"
+
+
+async def test_a_database_ingested_while_the_app_is_open_shows_up(tmp_path):
+    path = tmp_path / "later.db"
+    app = make_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert app.screen.total == 0
+        make_db(path)
+        await press(app, pilot, "escape")  # clear filters: the page is read again
+        assert app.screen.total == 3

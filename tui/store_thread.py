@@ -66,20 +66,18 @@ class StoreThread:
 
     def _run(self) -> None:
         store: Store | None = None
-        opening_error: BaseException | None = None
-        try:
-            store = Store(self.path, create=False)
-        except Exception as err:  # reported to every job: the screens show it
-            opening_error = err
         while (item := self._queue.get()) is not None:
             job, future = item
             result: Any = None
-            error: BaseException | None = opening_error
-            if error is None:
-                try:
-                    result = job(store)
-                except Exception as err:
-                    error = err
+            error: BaseException | None = None
+            try:
+                # Opened by the first job, and tried again by later ones while it
+                # fails: the database may be created (ingested) while the app is open.
+                if store is None:
+                    store = Store(self.path, create=False)
+                result = job(store)
+            except Exception as err:  # handed to the job's caller, which shows it
+                error = err
             self._deliver(future, result, error)
         if store is not None:
             store.close()

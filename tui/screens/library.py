@@ -66,7 +66,7 @@ class LibraryScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("claimdesk library", style="bold"), id="library-header")
-        search = Input(placeholder="search titles", id="library-search")
+        search = Input(placeholder="search titles", id="library-search", select_on_focus=False)
         search.cursor_blink = False
         yield search
         yield LibraryTable(id="library-table")
