@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from store.db import write
 from store.models import Article, ArticleSummary

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from store.db import StoreError, write
 from store.review import GOLD

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from corpus.claim_index import ClaimIndex
 from corpus.claim_match import DEFAULT_THRESHOLD, MatchVerdict, compare

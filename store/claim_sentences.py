@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 import corpus.claim_index
 import corpus.claim_match

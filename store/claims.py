@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from corpus.claim_clusters import Clustering
 from store import events

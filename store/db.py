@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import platformdirs
-import sqlite_utils
+from store.errors import StoreError
+from store.sqlite import sqlite_utils
 
 from store.mounts import network_mount
 
@@ -41,8 +42,6 @@ _last_trim: dict[str, float] = {}
 ALLOW_NETWORK_FS_ENV = "CLAIMDESK_ALLOW_NETWORK_FS"
 
 
-class StoreError(Exception):
-    """A problem with the database that the user can act on; the message says how."""
 
 
 def default_db_path() -> Path:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from corpus.claim_clusters import cluster_claims
 from corpus.claim_match import DEFAULT_THRESHOLD, Conflict

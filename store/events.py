@@ -13,7 +13,7 @@ import pwd
 import uuid
 from datetime import UTC, datetime
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from store.models import Event, Span
 

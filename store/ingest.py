@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from corpus.records import ArticleRecord, Rejection
 from store import events

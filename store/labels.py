@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from store.db import StoreError, write
 from store.models import Label

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from store.db import snapshot
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 from pydantic import BaseModel
 
 from store.db import snapshot

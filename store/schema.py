@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from store.db import StoreError, write
 

@@ -3,7 +3,7 @@ annotator's claimdesk follows the same rules."""
 
 from __future__ import annotations
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from store.db import StoreError, write
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 from pydantic import BaseModel, Field
 
 from store import events
-from store.db import StoreError, write
+from store.db import write
+from store.errors import SpanConflict, SpanError
 from store.models import Event, Origin, Span, Status
 
 
@@ -32,12 +33,8 @@ class NewSpan(BaseModel):
     span_id: str | None = None
 
 
-class SpanError(StoreError):
-    """A span that cannot be stored: out of range, empty, or an unknown label."""
 
 
-class SpanConflict(StoreError):
-    """The span changed (or went) since this session last read it."""
 
 
 def _fetch(db: sqlite_utils.Database, span_id: str) -> Span | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import combinations
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 from pydantic import BaseModel
 
 from corpus.agreement import Agreement, Document, compare

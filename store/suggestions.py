@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import groupby
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from corpus.suggestions import Suggestion, suggest
 from store.db import write

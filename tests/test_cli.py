@@ -82,3 +82,20 @@ def test_dumb_terminal_gets_a_message_not_a_broken_screen(tmp_path):
     )
     assert result.returncode == 2
     assert "TERM=dumb" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_export_lists_every_format_the_store_writes():
+    from store.export import FORMATS
+    from tui.commands.export import FORMAT_NAMES
+
+    assert sorted(FORMAT_NAMES) == sorted(FORMATS)
+
+
+def test_the_command_line_loads_no_database_tooling_until_a_command_runs():
+    code = (
+        "import sys; import tui.cli; tui.cli.build_parser(); "
+        "heavy = [m for m in ('sqlite_utils', 'pydantic', 'textual', 'selectolax', 'rapidfuzz') if m in sys.modules]; "
+        "assert not heavy, heavy"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

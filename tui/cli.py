@@ -13,7 +13,6 @@ import sys
 from collections.abc import Sequence
 
 from store import StoreError
-from store.db import ALLOW_NETWORK_FS_ENV
 from tui.commands import COMMANDS
 from tui.commands.options import add_db_option
 from tui.commands.errors import CommandError
@@ -48,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "allow_network_fs", False):
+        from store.db import ALLOW_NETWORK_FS_ENV
+
         # The app opens the store in its own thread; the environment reaches every opening.
         os.environ[ALLOW_NETWORK_FS_ENV] = "1"
     try:

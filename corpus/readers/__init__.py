@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from corpus.file_types import DEFAULT_MAX_BYTES, FORMATS
 from corpus.normalise import normalise_text
 from corpus.readers.decode import DecodeError, decode_bytes
 from corpus.readers.fields import first_line
@@ -22,17 +23,6 @@ from corpus.readers.jsonl import read_jsonl
 from corpus.readers.table import read_csv
 from corpus.records import ArticleRecord, Rejection
 
-FORMATS = {
-    ".txt": "txt",
-    ".md": "md",
-    ".markdown": "md",
-    ".html": "html",
-    ".htm": "html",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".csv": "csv",
-}
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from corpus.records import text_hash
 from store.db import StoreError

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from store.db import checkpoint
 from store.export.files import OutputFile, OutputFolder

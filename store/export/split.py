@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from hashlib import sha256
 
-import sqlite_utils
+from store.sqlite import sqlite_utils
 
 from store.export.query import ExportError, ExportQuery
 

@@ -3,27 +3,24 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from typing import NamedTuple
 
-import sqlite_utils
-
-from store.assignment import idle_minutes, overlap, set_idle_minutes, set_overlap
 from tui.commands.errors import CommandError
 from tui.commands.options import add_db_option, open_store
 
 
 class Setting(NamedTuple):
-    """A setting as the command line shows it."""
+    """A setting as the command line shows it: the names of its reader and
+    writer in :mod:`store.assignment` (loaded only when the command runs)."""
 
-    read: Callable[[sqlite_utils.Database], int]
-    write: Callable[[sqlite_utils.Database, int], None]
+    read: str
+    write: str
     help: str
 
 
 SETTINGS = {
-    "overlap": Setting(overlap, set_overlap, "how many annotators should finish each article (N hands them out)"),
-    "lock-minutes": Setting(idle_minutes, set_idle_minutes,
+    "overlap": Setting("overlap", "set_overlap", "how many annotators should finish each article (N hands them out)"),
+    "lock-minutes": Setting("idle_minutes", "set_idle_minutes",
                             "after how many idle minutes an open article stops being held for its annotator"),
 }
 
@@ -47,10 +44,12 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """List, show or set."""
+    from store import assignment
+
     with open_store(args) as store:
         if args.name is None:
             for name, setting in SETTINGS.items():
-                print(f"{name:<14}{setting.read(store.db):>4}   {setting.help}")
+                print(f"{name:<14}{getattr(assignment, setting.read)(store.db):>4}   {setting.help}")
             return 0
         setting = SETTINGS[args.name]
         if args.value is not None:
@@ -58,6 +57,6 @@ def run(args: argparse.Namespace) -> int:
                 value = int(args.value)
             except ValueError:
                 raise CommandError(f"{args.name} takes a whole number, not {args.value!r}") from None
-            setting.write(store.db, value)
-        print(f"{args.name} {setting.read(store.db)}")
+            getattr(assignment, setting.write)(store.db, value)
+        print(f"{args.name} {getattr(assignment, setting.read)(store.db)}")
     return 0

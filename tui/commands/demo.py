@@ -7,10 +7,12 @@ from pathlib import Path
 
 import platformdirs
 
-from corpus.readers import read_paths
-from store import Store
-from store.ingest import Ingester
+from typing import TYPE_CHECKING
+
 from tui.commands.errors import CommandError
+
+if TYPE_CHECKING:
+    from store import Store
 
 DEMO_CORPUS = Path(__file__).resolve().parent.parent.parent / "corpus" / "demo"
 # The article files; the folder's README.md describes the corpus and is not one.
@@ -40,6 +42,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def load_demo(path: Path) -> Store:
     """Open (creating if need be) the demo database and make sure the corpus is in."""
+    from corpus.readers import read_paths
+    from store import Store
+    from store.ingest import Ingester
+
     if not DEMO_CORPUS.is_dir():
         raise CommandError(f"the demo corpus is missing from the installation ({DEMO_CORPUS})")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from store.export import FORMATS, ExportError, ExportFilter, export, labeling_config, parse_ratios, parse_since
-from store.export.query import ExportQuery
 from tui.commands.errors import CommandError
 from tui.commands.options import add_db_option, interactive, open_store
 from tui.commands.progress import Progress
@@ -38,7 +36,14 @@ names its annotator; use --annotator NAME (or --gold) for one layer.
 Files are written under a temporary name and renamed when complete."""
 
 
+# The names of store.export.FORMATS, spelled out so that `--help` does not
+# load every writer (tests/test_cli.py checks they agree).
+FORMAT_NAMES = ("jsonl", "spacy", "conll", "brat", "labelstudio", "doccano", "csv", "parquet")
+
+
 def _since(value: str) -> str:
+    from store.export import ExportError, parse_since
+
     try:
         return parse_since(value)
     except ExportError as err:
@@ -46,6 +51,8 @@ def _since(value: str) -> str:
 
 
 def _ratios(value: str) -> tuple[float, ...]:
+    from store.export import ExportError, parse_ratios
+
     try:
         return parse_ratios(value)
     except ExportError as err:
@@ -58,7 +65,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "export", help="write annotations as a dataset (jsonl, spacy, conll, brat, ...)", description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--format", "-f", required=True, choices=list(FORMATS), help="what to write")
+    parser.add_argument("--format", "-f", required=True, choices=list(FORMAT_NAMES), help="what to write")
     parser.add_argument("--out", "-o", required=True, type=Path, metavar="PATH",
                         help="the file (a folder for brat) to write; - writes jsonl or csv to standard output")
     parser.add_argument("--label", action="append", default=[], metavar="NAME",
@@ -85,6 +92,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export; print a summary (to stderr when the data goes to standard output)."""
+    from store.export import ExportError, ExportFilter, export, labeling_config
+    from store.export.query import ExportQuery
+
     if args.gold and args.annotator:
         raise CommandError("--gold is the layer of annotator 'gold'; it cannot be combined with --annotator")
     flt = ExportFilter(

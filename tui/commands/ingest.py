@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from corpus.readers import DEFAULT_MAX_BYTES, FORMATS, read_paths
-from store.ingest import IngestReport, Ingester
+from typing import TYPE_CHECKING
+
+from corpus.file_types import DEFAULT_MAX_BYTES, FORMATS
 from tui.commands.errors import CommandError
 from tui.commands.options import add_db_option, interactive, open_store
 from tui.commands.progress import Progress
+
+if TYPE_CHECKING:
+    from store.ingest import IngestReport
 
 HELP = """\
 Read articles into the database. PATH may be files or folders (searched
@@ -50,6 +54,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Ingest; print rejections as they come and a one-line summary."""
+    from corpus.readers import read_paths
+    from store.ingest import Ingester
+
     if args.max_size <= 0:
         raise CommandError("--max-size must be a positive number of bytes")
     store = open_store(args, create=True)

@@ -6,7 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from store import Store, default_db_path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from store import Store
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -28,11 +31,15 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 def db_path(args: argparse.Namespace) -> Path:
     """The database the user means."""
+    from store.db import default_db_path
+
     return getattr(args, "db", None) or default_db_path()
 
 
 def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
     """Open the database named on the command line."""
+    from store import Store
+
     return Store(db_path(args), create=create)
 
 

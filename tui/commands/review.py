@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from store.review import review_queue
 from tui.commands.options import add_db_option, open_store
 
 DESCRIPTION = """\
@@ -36,6 +35,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 def print_queue(args: argparse.Namespace) -> int:
     """The queue as a table, or JSON."""
     with open_store(args) as store:
+        from store.review import review_queue
+
         queue = review_queue(store.db, include_reviewed=args.all)
     if args.json:
         print(json.dumps([entry.model_dump() for entry in queue], ensure_ascii=False, indent=2))

@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 
-from store.stats import PairStats, TeamStats, team_stats
+from typing import TYPE_CHECKING
+
 from tui.commands.options import add_db_option, open_store
+
+if TYPE_CHECKING:
+    from store.stats import PairStats, TeamStats
 
 DESCRIPTION = """\
 Per annotator: articles finished, spans per label, and pace (spans per hour
@@ -76,6 +80,8 @@ def render(stats: TeamStats) -> str:
 def run(args: argparse.Namespace) -> int:
     """Compute and print."""
     with open_store(args) as store:
+        from store.stats import team_stats
+
         stats = team_stats(store.db)
     print(stats.model_dump_json(indent=2) if args.json else render(stats))
     return 0

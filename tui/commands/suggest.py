@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from store.suggestions import SuggestionStore
 from tui.commands.errors import CommandError
 from tui.commands.options import add_db_option, interactive, open_store
 from tui.commands.progress import Progress
@@ -33,6 +32,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Suggest over the chosen articles, a page at a time."""
+    from store.suggestions import SuggestionStore
+
     with open_store(args) as store:
         suggestions = SuggestionStore(store.db)
         if args.article:
