@@ -14,12 +14,13 @@ import queue
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from store import Store
+if TYPE_CHECKING:
+    from store import Store
 
 T = TypeVar("T")
-Job = Callable[[Store], T]
+Job = Callable[["Store"], T]
 
 
 class StoreThread:
@@ -74,6 +75,9 @@ class StoreThread:
                 # Opened by the first job, and tried again by later ones while it
                 # fails: the database may be created (ingested) while the app is open.
                 if store is None:
+                    # Loaded here, off the UI thread: the first frame need not wait for it.
+                    from store import Store
+
                     store = Store(self.path, create=False)
                 result = job(store)
             except Exception as err:  # handed to the job's caller, which shows it

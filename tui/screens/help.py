@@ -31,7 +31,7 @@ def help_text(app: ClaimdeskApp) -> Text:
     for screen, tables in SCREEN_TABLES.items():
         bindings: list[Binding] = [b for table in tables for b in table]
         if screen == "Annotate":
-            bindings += label_bindings(app.labels)
+            bindings += label_bindings(app.labels or [])
         text.append(f"\n{screen}\n", "bold underline")
         groups: dict[str, list[Binding]] = {}
         for binding in bindings:

@@ -10,13 +10,13 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from store.progress import LIBRARY_STATUSES, LibraryRow, ProgressStore
 from tui.bindings import LIBRARY
 from tui.messages import ArticleChosen, PageWanted
 from tui.safe_text import visible
 from tui.widgets.library_table import LibraryTable
 
 if TYPE_CHECKING:
+    from store.progress import LibraryRow
     from tui.app import ClaimdeskApp
 
 PAGE_SIZE = 200
@@ -100,7 +100,7 @@ class LibraryScreen(Screen):
         annotator, filters = self.app.annotator, self._filters()
 
         def job(store) -> tuple[list[LibraryRow], dict[str, int]]:
-            progress = ProgressStore(store.db)
+            progress = store.progress
             if last:
                 rows = progress.last_page(annotator, limit=PAGE_SIZE, **filters)
             else:
@@ -170,6 +170,8 @@ class LibraryScreen(Screen):
 
     def action_filter_status(self) -> None:
         """Show articles of the next status only (cycling back to all)."""
+        from store.progress import LIBRARY_STATUSES  # loaded by the store threads by now
+
         choices: list[str | None] = [None, *LIBRARY_STATUSES]
         self.status = choices[(choices.index(self.status) + 1) % len(choices)]
         self.load_page()

@@ -8,12 +8,16 @@ a million-article database costs what a ten-article one does.
 from __future__ import annotations
 
 from rich.text import Text
+from typing import TYPE_CHECKING
+
 from textual.widgets import DataTable
 
-from store.progress import LibraryRow
 from tui.bindings import LIBRARY_TABLE
 from tui.messages import ArticleChosen, PageWanted
 from tui.safe_text import plain
+
+if TYPE_CHECKING:
+    from store.progress import LibraryRow
 
 COLUMNS = (("Outlet", 14), ("Title", None), ("Length", 7), ("Mine", 4), ("Status", 16))
 
