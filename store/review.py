@@ -181,12 +181,14 @@ class Reviewer:
 
     def correct(self, article_id: str, proposal: Proposal, *, start: int | None = None, end: int | None = None,
                 label: str | None = None) -> Span:
-        """Reject the proposal as marked and put the corrected span in gold instead."""
-        self.reject(article_id, proposal)
-        return self.add(
-            article_id, proposal.start if start is None else start, proposal.end if end is None else end,
-            proposal.label if label is None else label, attrs=_merged_attrs(proposal),
-        )
+        """Reject the proposal as marked and put the corrected span in gold instead
+        (one change: one undo takes both back)."""
+        with self.spans.batch():
+            self.reject(article_id, proposal)
+            return self.add(
+                article_id, proposal.start if start is None else start, proposal.end if end is None else end,
+                proposal.label if label is None else label, attrs=_merged_attrs(proposal),
+            )
 
     def add(self, article_id: str, start: int, end: int, label: str, *, attrs: dict[str, Any] | None = None) -> Span:
         """A gold span nobody proposed."""

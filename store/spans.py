@@ -8,7 +8,9 @@ refused with :class:`SpanConflict` instead of silently overwriting.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from store.sqlite import sqlite_utils
@@ -87,6 +89,21 @@ class SpanStore:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        self._batch: str | None = None
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Every change made inside is one transaction and one batch of events:
+        one undo (or redo) takes them all back."""
+        if self._batch is not None:  # already in a batch: join it
+            yield
+            return
+        with write(self.db):
+            self._batch = events.new_id()
+            try:
+                yield
+            finally:
+                self._batch = None
 
     def get(self, span_id: str) -> Span | None:
         """The span as stored now, or None."""
@@ -135,15 +152,12 @@ class SpanStore:
 
     def add_many(self, spans: list[NewSpan], annotator: str, *, acting: str | None = None) -> list[Span]:
         """Store several spans in one transaction as one batch: one undo takes them all back."""
-        batch = events.new_id()
         texts: dict[str, str] = {}
-        with write(self.db):
+        with self.batch():
             for span in spans:
                 if span.article_id not in texts:
                     texts[span.article_id] = _article_text(self.db, span.article_id)
-            return [
-                self._insert(span, annotator, acting=acting, batch=batch, text=texts[span.article_id]) for span in spans
-            ]
+            return [self._insert(span, annotator, acting=acting, text=texts[span.article_id]) for span in spans]
 
     def _insert(
         self,
@@ -152,7 +166,6 @@ class SpanStore:
         *,
         acting: str | None,
         event_id: str | None = None,
-        batch: str | None = None,
         text: str | None = None,
     ) -> Span:
         covered = validate(self.db, new.article_id, new.start, new.end, new.label, text)
@@ -164,7 +177,7 @@ class SpanStore:
         )
         self.db["spans"].insert(span.to_row())
         events.record(self.db, annotator=acting or annotator, action="add", article_id=new.article_id, after=span,
-                      event_id=event_id, batch=batch)
+                      event_id=event_id, batch=self._batch)
         return span
 
     def update(
@@ -196,7 +209,7 @@ class SpanStore:
             data["version"] = before.version + 1
             after = Span(**data)
             _write_row(self.db, after)
-            events.record(self.db, annotator=annotator, action="update", article_id=before.article_id,
+            events.record(self.db, annotator=annotator, action="update", article_id=before.article_id, batch=self._batch,
                           before=before, after=after, event_id=event_id)
         return after
 
@@ -208,7 +221,7 @@ class SpanStore:
                 return self._deleted_snapshot(event_id)
             before = self._current(span_id, expected_version)
             self.db.execute("DELETE FROM spans WHERE id = ?", [span_id])
-            events.record(self.db, annotator=annotator, action="delete", article_id=before.article_id,
+            events.record(self.db, annotator=annotator, action="delete", article_id=before.article_id, batch=self._batch,
                           before=before, event_id=event_id)
         return before
 

@@ -110,3 +110,15 @@ def test_the_reviewer_can_undo_a_decision(reviewed):
     assert article_review(reviewed.db, "a1").proposals[0].decision is None
     # The annotators' spans were never touched.
     assert len(reviewed.spans.for_article("a1", annotator="ann")) == 2
+
+
+def test_one_undo_takes_back_a_whole_correction(reviewed):
+    rita = Reviewer(reviewed.db, "rita")
+    figure = article_review(reviewed.db, "a1").proposals[1]
+    rita.correct("a1", figure, start=18, end=25)
+    reviewed.spans.undo("a1", "rita")
+    assert reviewed.spans.for_article("a1", annotator=GOLD) == []
+    assert article_review(reviewed.db, "a1").proposals[1].decision is None
+    reviewed.spans.redo("a1", "rita")
+    assert sorted((s.start, s.end, s.status) for s in reviewed.spans.for_article("a1", annotator=GOLD)) == sorted(
+        [(figure.start, figure.end, "rejected"), (18, 25, "accepted")])
