@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.numbers import ATTACHED_UNITS, NumberMention, find_numbers
+from corpus.numbers import ATTACHED_UNITS, NumberMention, find_numbers, parse_number
 
 NAME = "figures"
 VERSION = 1
@@ -391,12 +391,21 @@ def find_figures(text: str, *, include_dates: bool = False) -> list[Figure]:
     return figures
 
 
+_FRACTIONS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
+_FRACTION_OF = re.compile(
+    r"\b(?P<count>an?|one|two|three|four)[^\S\n]+(?P<part>thirds?|quarters?|fifths?|tenths?)[^\S\n]+of[^\S\n]+$",
+    re.IGNORECASE,
+)
+
+
 def _figure_at(text: str, mentions: list[NumberMention], i: int, include_dates: bool) -> tuple[Figure | None, int]:
     """The figure starting at mention ``i`` (or ``None``) and how many mentions it used."""
     first = mentions[i]
     start, currency = _currency_before(text, first.start)
     nxt = mentions[i + 1] if i + 1 < len(mentions) else None
 
+    if nxt is not None and _FRACTION_OF.search(text, first.start, nxt.start):
+        return None, 1  # "three" of "three quarters of a million": the next figure holds it
     ratio = _ratio(text, first, nxt)
     if ratio is not None:
         return ratio, 2
@@ -419,6 +428,12 @@ def _figure_at(text: str, mentions: list[NumberMention], i: int, include_dates: 
     if _is_identifier(text, start, unit) or _is_name_part(text, first) or _is_bracketed_count(text, first, unit):
         return None, 1
 
+    value = first.value
+    if (fraction := _FRACTION_OF.search(text, max(0, start - 40), start)) is not None:
+        # "a quarter of a million": the fraction scales the number after it.
+        count = parse_number(fraction["count"]) or 1.0
+        value = value * count / _FRACTIONS[fraction["part"].lower().rstrip("s")]
+        start = fraction.start()
     q_start, approx = _qualifier(text, start)
     if first.text.lower() == "one" and unit.kind != "compound":
         counted = approx is not None or _ONE_COUNTED.search(text, max(0, start - 12), start)
@@ -428,7 +443,7 @@ def _figure_at(text: str, mentions: list[NumberMention], i: int, include_dates: 
         # "a rise of 4.5% over two years": "over" means "during" here.
         q_start, approx = start, None
     end = unit.end
-    return Figure(q_start, end, first.value, None, None, currency or unit.unit, approx, text[q_start:end]), 1
+    return Figure(q_start, end, value, None, None, currency or unit.unit, approx, text[q_start:end]), 1
 
 
 def _ratio(text: str, first: NumberMention, nxt: NumberMention | None) -> Figure | None:

@@ -121,3 +121,12 @@ def test_any_mix_of_figure_words_gives_figures_inside_it(words):
 def test_a_bare_number_in_brackets_is_not_a_figure():
     assert find_figures("Comments (12) | Sign in") == []
     assert [f.text for f in find_figures("prices rose (12%) in May")] == ["12%"]
+
+
+def test_a_fraction_of_a_number_scales_it():
+    from corpus.figures import find_figures
+
+    found = [(f.text, f.value, f.unit, f.approx) for f in find_figures(
+        "About a quarter of a million homes and three quarters of a million people.")]
+    assert found == [("About a quarter of a million homes", 250_000, "home", "about"),
+                     ("three quarters of a million people", 750_000, "person", None)]
