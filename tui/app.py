@@ -29,6 +29,7 @@ from store.models import Label
 from store.progress import ProgressStore
 from tui.bindings import APP
 from tui.keymap import Keymap, load_keymap
+from tui.matching import MatchService
 from tui.safe_text import plain, visible
 from tui.screens.library import LibraryScreen
 from tui.store_thread import Job, StoreThread
@@ -106,6 +107,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
         self._annotate_screen_type: type | None = None
         self.writer = StoreThread(self.db_path, "claimdesk-writer")
         self.reader = StoreThread(self.db_path, "claimdesk-reader")
+        self.matching = MatchService(self.db_path)
         self._signals: list[int] = []
         self.hung_up = False
 
@@ -128,6 +130,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
             loop.remove_signal_handler(signum)
         self.writer.stop()
         self.reader.stop()
+        self.matching.stop()
 
     def hang_up(self, signum: int) -> None:
         """The terminal went away (SIGHUP) or we were told to stop (SIGTERM): exit cleanly."""
@@ -221,6 +224,13 @@ class ClaimdeskApp(App, inherit_bindings=False):
                 self.open_article(article_id)
 
         self.run_job(self.writer, lambda store: ProgressStore(store.db).next_unfinished(annotator, after_article_id), go)
+
+    def action_claims(self) -> None:
+        """Show the claims of the corpus in clusters across outlets."""
+        from tui.screens.claims import ClaimsScreen
+
+        if not isinstance(self.screen, ClaimsScreen):
+            self.push_screen(ClaimsScreen())
 
     def action_help(self) -> None:
         """Show the keys (or close the list)."""

@@ -18,6 +18,7 @@ SELECT = "Select"
 TAG = "Tag and edit spans"
 ARTICLES = "Articles"
 VIEW = "View"
+MATCHING = "Claim matches"
 GENERAL = "General"
 
 # Binding id to its group on the help screen. (Textual's own Binding.group
@@ -37,6 +38,7 @@ APP = [
     bind("app.quit", "quit", "Quit", GENERAL, show=True, priority=True),
     bind("app.help", "help", "Keys", GENERAL, show=True),
     bind("app.command-palette", "command_palette", "Commands", GENERAL, priority=True),
+    bind("app.claims", "claims", "Claims across outlets", VIEW),
 ]
 
 LIBRARY_TABLE = [
@@ -101,7 +103,32 @@ ANNOTATE = [
     bind("annotate.next-unfinished", "next_unfinished", "Next unfinished", ARTICLES),
     bind("annotate.mark-done", "mark_done", "Done, next", ARTICLES, show=True),
     bind("annotate.toggle-span-list", "toggle_span_list", "Span list", VIEW),
+    bind("annotate.toggle-matches", "toggle_matches", "Matches panel", MATCHING),
     bind("annotate.library", "library", "Library", ARTICLES),
+]
+
+MATCHES = [
+    bind("matches.cursor-up", "cursor_up", "Previous match", MOVE),
+    bind("matches.cursor-down", "cursor_down", "Next match", MOVE),
+    bind("matches.open", "open", "Open match", MATCHING, show=True),
+    bind("matches.link", "link", "Link: same claim", MATCHING, show=True),
+    bind("matches.not-same", "not_same", "Not the same", MATCHING, show=True),
+    bind("matches.back", "back", "Back to the text", MATCHING, show=True),
+]
+
+CLAIMS_LIST = [
+    bind("claims.cursor-up", "cursor_up", "Up", MOVE),
+    bind("claims.cursor-down", "cursor_down", "Down", MOVE),
+    bind("claims.page-up", "page_up", "Page up", MOVE),
+    bind("claims.page-down", "page_down", "Page down", MOVE),
+    bind("claims.first", "first", "First", MOVE),
+    bind("claims.last", "last", "Last", MOVE),
+]
+
+CLAIMS = [
+    bind("claims.open", "open", "Open", ARTICLES, show=True),
+    bind("claims.refresh", "refresh", "Cluster again", VIEW, show=True),
+    bind("claims.close", "close", "Close", GENERAL, show=True),
 ]
 
 SEARCH = [
@@ -138,6 +165,8 @@ def label_bindings(labels: list[Label]) -> list[Binding]:
 SCREEN_TABLES: dict[str, list[list[Binding]]] = {
     "Annotate": [DOCUMENT, ANNOTATE],
     "Search bar": [SEARCH],
+    "Matches panel (m on the annotate screen)": [MATCHES],
+    "Claims (clusters across outlets)": [CLAIMS_LIST, CLAIMS],
     "Library": [LIBRARY_TABLE, LIBRARY],
     "Everywhere": [APP],
     "Attribute editor": [ATTRIBUTES],

@@ -37,6 +37,9 @@ SCREENS = {
     "review": ("app", "review"),
     "review queue": ("app", "review-queue"),
     "search bar": ("app", "search"),
+    # The Matches panel takes focus: its keys shadow the annotate screen's (l, x).
+    "matches panel": ("app", "matches"),
+    "claims": ("app", "claims"),
     "attribute editor": ("app", "attributes"),
     "help": ("app", "help"),
 }

@@ -34,9 +34,11 @@ from store import SpanConflict, Store, StoreError
 from store.models import Article, Label, Span
 from store.progress import ProgressStore
 from tui.bindings import ANNOTATE, label_bindings
+from tui.screens.claim_matching import ClaimMatching
 from tui.safe_text import visible
 from tui.messages import ArticleOpened, CursorMoved, SearchChanged, SearchClosed, SearchNext, SpansChanged
 from tui.widgets.document_view import DocumentView
+from tui.widgets.matches_panel import MatchesPanel
 from tui.widgets.search_bar import SearchBar
 from tui.widgets.span_list import SpanList
 from tui.widgets.span_paint import PaintedSpan
@@ -63,7 +65,7 @@ def figure_attrs(text: str, start: int, end: int) -> dict[str, Any]:
     return {}
 
 
-class AnnotateScreen(Screen):
+class AnnotateScreen(ClaimMatching, Screen):
     """One article at a time, with its spans; see the module docstring."""
 
     BINDINGS = ANNOTATE
@@ -95,6 +97,8 @@ class AnnotateScreen(Screen):
         self.status = StatusLine(id="status")
         self.view = DocumentView(self.app.labels, id="document")
         self.span_list = SpanList(self.app.labels, id="span-list")
+        self.matches_panel = MatchesPanel(id="matches")
+        self.matches_panel.display = False
         yield self.status
         with Horizontal(id="panes"):
             yield self.view
@@ -105,6 +109,7 @@ class AnnotateScreen(Screen):
     def side_panels(self) -> Iterator[Widget]:
         """The panels to the right of the text."""
         yield self.span_list
+        yield self.matches_panel
 
     def on_mount(self) -> None:
         self.status.show(annotator=self.app.annotator)

@@ -1,0 +1,136 @@
+"""The Matches panel: a claim tagged in one demo article finds its reworded twin in
+another outlet and the untagged repeats; link, "not the same", open a match."""
+
+from __future__ import annotations
+
+import pytest
+from claim_support import demo_claim_rows, locate
+from tui_support import make_app, settle
+
+from store import Store
+from store.claims import ClaimStore
+from tui.commands.demo import load_demo
+
+AUDIT = demo_claim_rows()[0]  # "An independent audit found that 12% of the vests tested failed ..."
+TWIN = demo_claim_rows()[1]  # the same claim, reworded, on the wire
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch):
+    """The demo corpus with the twin claim tagged by another annotator."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "demo.db"
+    with load_demo(path) as store:
+        article, start, end = locate(store, TWIN["source"], TWIN["text"])
+        twin = store.spans.add(article, start, end, "claim", "bo")
+        audit = locate(store, AUDIT["source"], AUDIT["text"])
+    return path, audit, twin
+
+
+async def matched(app, pilot) -> None:
+    """Let the store threads and the matcher finish, and their answers reach the screen."""
+    for _ in range(4):
+        await settle(app, pilot)
+        await app.matching.thread.idle()
+    await settle(app, pilot)
+
+
+async def tag_audit_claim(app, pilot, audit) -> None:
+    article, start, _ = audit
+    app.open_article(article, start + 5)
+    await settle(app, pilot)
+    await pilot.press("c")  # the sentence under the cursor becomes a claim
+    await pilot.press("m")
+    await matched(app, pilot)
+
+
+async def test_the_panel_fills_after_a_claim_is_tagged(demo):
+    path, audit, twin = demo
+    app = make_app(path, annotator="ann")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await tag_audit_claim(app, pilot, audit)
+        panel = app.screen.matches_panel
+        assert panel.display and panel.has_focus
+        assert panel.subject.text == AUDIT["text"]
+        [first, *_] = panel.claims
+        assert (first.claim.span_id, first.claim.outlet, first.verdict.same) == (twin.id, "Northgate Wire", True)
+        untagged = {(m.article_id, m.text) for m in panel.untagged}
+        with Store(path) as store:
+            for row in demo_claim_rows()[2:5]:  # the same claim in three more outlets, not tagged yet
+                article, start, end = locate(store, row["source"], row["text"])
+                assert (article, row["text"]) in untagged
+        assert panel.selected is first
+
+
+async def test_l_links_and_x_marks_not_the_same(demo):
+    path, audit, twin = demo
+    app = make_app(path, annotator="ann")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await tag_audit_claim(app, pilot, audit)
+        panel = app.screen.matches_panel
+        subject = panel.subject
+        await pilot.press("l")
+        await matched(app, pilot)
+        assert panel.claims[0].decision == "same"
+        await pilot.press("down")
+        sentence = panel.selected
+        assert sentence.dismissed is False
+        await pilot.press("x")
+        await matched(app, pilot)
+        dismissed = [m for m in panel.untagged if (m.article_id, m.start) == (sentence.article_id, sentence.start)]
+        assert dismissed[0].dismissed and panel.untagged[-1] == dismissed[0]
+    with Store(path) as store:
+        decisions = ClaimStore(store.db).decisions(subject.span_id)
+    assert [(d.decision, d.other(subject.span_id), d.sentence, d.annotator) for d in decisions] == [
+        ("same", twin.id, None, "ann"),
+        ("not_same", None, (sentence.article_id, sentence.start, sentence.end), "ann"),
+    ]
+
+
+async def test_l_on_an_untagged_sentence_tags_it_and_links_it(demo):
+    path, audit, _ = demo
+    app = make_app(path, annotator="ann")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await tag_audit_claim(app, pilot, audit)
+        panel = app.screen.matches_panel
+        before = len(panel.claims)
+        await pilot.press("down")
+        sentence = panel.selected
+        await pilot.press("l")
+        await matched(app, pilot)
+        linked = [m for m in panel.claims if m.decision == "same"]
+        assert len(panel.claims) == before + 1
+        assert [(m.claim.article_id, m.claim.start, m.claim.annotator) for m in linked] == [
+            (sentence.article_id, sentence.start, "ann")]
+        assert (sentence.article_id, sentence.start) not in {(m.article_id, m.start) for m in panel.untagged}
+
+
+async def test_enter_opens_the_match_where_it_stands(demo):
+    path, audit, twin = demo
+    app = make_app(path, annotator="ann")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await tag_audit_claim(app, pilot, audit)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.article_id == twin.article_id and screen.view.cursor == twin.start
+        assert screen.view.has_focus
+
+
+async def test_m_from_the_panel_hides_it_and_the_text_keeps_its_keys(demo):
+    path, audit, _ = demo
+    app = make_app(path, annotator="ann")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await tag_audit_claim(app, pilot, audit)
+        await pilot.press("escape")
+        assert app.screen.view.has_focus and app.screen.matches_panel.display
+        cursor = app.screen.view.cursor
+        await pilot.press("l")  # in the text, l moves the cursor
+        assert app.screen.view.cursor == cursor + 1
+        await pilot.press("m", "m")
+        assert not app.screen.matches_panel.display and app.screen.view.has_focus
