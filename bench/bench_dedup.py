@@ -1,0 +1,204 @@
+"""The store's side of claim matching: `claimdesk dedup` end to end, and the sentence index.
+
+    .venv/bin/python bench/bench_dedup.py [--claims 100000] [--articles 100000]
+
+1. dedup: a database of ``--claims`` tagged claims (synthetic rewordings from
+   bench/synthetic_claims.py, shuffled into articles of 10). Timed: the
+   first run, which stores every cluster id (each one an event), beside
+   its baseline from the same run, the pure core (``cluster_claims`` on the
+   same texts in memory, no database); a second run with nothing new; a
+   third after 1% more claims are tagged; a fourth that also lists each
+   cluster's untagged sentences, building the sentence index first. Peak
+   memory of the first run and the fourth.
+2. sentence index: ``--articles`` articles of about 3 KB, each 20 sentences
+   drawn from the same generator (so rewordings sit in other articles, as
+   in a real corpus). Timed: building it, saving and loading its cache
+   file, and untagged searches (median and 95th percentile).
+
+Each measurement runs in a child process, so peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from synthetic_claims import ClaimGenerator  # noqa: E402
+
+CLAIMS_PER_ARTICLE = 10
+SENTENCES_PER_ARTICLE = 20
+OUTLETS = ["Northgate Wire", "The Ostel Courier", "Continental Observer", "The Brevonian Ledger", "Civic Radio"]
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def claim_texts(count: int, seed: int) -> list[str]:
+    texts = [text for _, text in ClaimGenerator(seed=seed).clusters(count)]
+    random.Random(seed).shuffle(texts)
+    return texts
+
+
+def make_database(path: Path, texts: list[str], *, tag: bool, first_article: int = 0, per_article: int) -> None:
+    """Articles of ``per_article`` sentences from ``texts``, with every sentence tagged as a claim if ``tag``."""
+    from store import Store
+
+    Store(path).close()  # the schema
+    db = sqlite3.connect(path)
+    db.executemany("INSERT OR IGNORE INTO outlets (id, name) VALUES (?, ?)", enumerate(OUTLETS, 1))
+    stamp = "2026-01-01T00:00:00.000+00:00"
+    articles, spans = [], []
+    for number, start in enumerate(range(0, len(texts), per_article), first_article):
+        article_id = f"art-{number:07d}"
+        offsets, pieces, at = [], [], 0
+        for text in texts[start:start + per_article]:
+            offsets.append((at, at + len(text)))
+            pieces.append(text)
+            at += len(text) + 1
+        body = " ".join(pieces)
+        articles.append((article_id, 1 + number % len(OUTLETS), f"Article {number}", f"h{article_id}", len(body),
+                         stamp, body))
+        if tag:
+            spans += [(f"{article_id}-{k}", article_id, s, e, "claim", body[s:e], "ana", "manual", "accepted", "{}",
+                       stamp, stamp) for k, (s, e) in enumerate(offsets)]
+    db.executemany("INSERT INTO articles (id, outlet_id, title, hash, length, ingested_at, text)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?)", articles)
+    db.executemany('INSERT INTO spans (id, article_id, start, "end", label, text, annotator, origin, status, attrs,'
+                   " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", spans)
+    db.commit()
+    db.close()
+
+
+def child_dedup(path: str, workers: int, cache: str | None = None) -> dict:
+    from store import Store
+    from store.claim_sentences import SentenceIndex
+    from store.dedup import dedup
+
+    marks: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def progress(phase: str, done: int, total: int | None) -> None:
+        marks.setdefault(phase, time.perf_counter() - started)
+
+    with Store(path) as store:
+        sentences = SentenceIndex(store.db, cache=Path(cache)) if cache else None
+        report = dedup(store.db, progress=progress, workers=workers, sentences=sentences)
+    return {"seconds": time.perf_counter() - started, "phases": marks, "changed": report.changed,
+            "clusters": len(report.clusters), "conflicts": len(report.conflicts), "peak_mb": peak_rss_mb()}
+
+
+def child_core(path: str, workers: int) -> dict:
+    from corpus.claim_clusters import cluster_claims
+
+    db = sqlite3.connect(path)
+    claims = db.execute("SELECT id, text FROM spans ORDER BY rowid").fetchall()
+    db.close()
+    started = time.perf_counter()
+    cluster_claims(claims, workers=workers)
+    return {"seconds": time.perf_counter() - started, "peak_mb": peak_rss_mb()}
+
+
+def child_sentences(path: str, cache: str, queries: list[str]) -> dict:
+    from store import Store
+    from store.claim_sentences import SentenceIndex
+
+    with Store(path) as store:
+        started = time.perf_counter()
+        index = SentenceIndex(store.db, cache=Path(cache))
+        index.refresh()
+        built = time.perf_counter() - started
+        peak = peak_rss_mb()
+        started = time.perf_counter()
+        reloaded = SentenceIndex(store.db, cache=Path(cache))
+        reloaded.refresh()
+        loaded = time.perf_counter() - started
+        for text in queries[:20]:  # warm-up
+            reloaded.search(text)
+        times = []
+        for text in queries[20:]:
+            started = time.perf_counter()
+            reloaded.search(text)
+            times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {"sentences": len(index), "build_s": built, "build_peak_mb": peak, "load_s": loaded,
+            "cache_mb": Path(cache).stat().st_size / 1e6, "search_median_ms": statistics.median(times),
+            "search_p95_ms": times[int(0.95 * len(times)) - 1]}
+
+
+def in_child(function: str, *args) -> dict:
+    result = subprocess.run([sys.executable, __file__, "--child", function, json.dumps(args)],
+                            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def bench_dedup(count: int, workers: int, folder: Path) -> None:
+    path = folder / "claims.db"
+    texts = claim_texts(count + count // 100, seed=3)
+    started = time.perf_counter()
+    make_database(path, texts[:count], tag=True, per_article=CLAIMS_PER_ARTICLE)
+    print(f"dedup: {count:,} claims in {count // CLAIMS_PER_ARTICLE:,} articles (made in {time.perf_counter() - started:.0f} s)")
+    core = in_child("child_core", str(path), workers)
+    first = in_child("child_dedup", str(path), workers)
+    second = in_child("child_dedup", str(path), workers)
+    make_database(path, texts[count:], tag=True, first_article=count // CLAIMS_PER_ARTICLE + 1,
+                  per_article=CLAIMS_PER_ARTICLE)
+    third = in_child("child_dedup", str(path), workers)
+    untagged = in_child("child_dedup", str(path), workers, str(folder / "claims-sentences.pickle"))
+    phases = ", ".join(f"{name} from {at:.1f} s" for name, at in first["phases"].items())
+    print(f"  baseline, cluster_claims in memory: {core['seconds']:.1f} s, peak {core['peak_mb']:.0f} MB")
+    print(f"  first dedup: {first['seconds']:.1f} s ({first['seconds'] / core['seconds']:.2f}x the baseline), "
+          f"peak {first['peak_mb']:.0f} MB, {first['changed']:,} cluster ids stored, {first['clusters']:,} clusters, "
+          f"{first['conflicts']:,} conflicts; phases: {phases}")
+    print(f"  again, nothing new: {second['seconds']:.1f} s, {second['changed']:,} ids stored")
+    print(f"  after {count // 100:,} more claims: {third['seconds']:.1f} s, {third['changed']:,} ids stored")
+    phases = ", ".join(f"{name} from {at:.1f} s" for name, at in untagged["phases"].items())
+    print(f"  with untagged sentences (sentence index built first): {untagged['seconds']:.1f} s, "
+          f"peak {untagged['peak_mb']:.0f} MB; phases: {phases}")
+
+
+def bench_sentences(articles: int, folder: Path) -> None:
+    path = folder / "sentences.db"
+    texts = claim_texts(articles * SENTENCES_PER_ARTICLE, seed=5)
+    make_database(path, texts, tag=False, per_article=SENTENCES_PER_ARTICLE)
+    size = os.path.getsize(path) / 1e6
+    queries = random.Random(1).sample(claim_texts(articles * SENTENCES_PER_ARTICLE, seed=5), 220)
+    result = in_child("child_sentences", str(path), str(folder / "sentences.pickle"), queries)
+    print(f"sentence index: {articles:,} articles ({size:.0f} MB of database), {result['sentences']:,} sentences")
+    print(f"  build {result['build_s']:.1f} s ({result['build_s'] / result['sentences'] * 1e6:.0f} us a sentence), "
+          f"peak {result['build_peak_mb']:.0f} MB; cache file {result['cache_mb']:.0f} MB, loaded in {result['load_s']:.1f} s")
+    print(f"  untagged search: median {result['search_median_ms']:.1f} ms, p95 {result['search_p95_ms']:.1f} ms")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        print(json.dumps(globals()[sys.argv[2]](*json.loads(sys.argv[3]))))
+        return
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--articles", type=int, default=100_000, help="articles for the sentence index (0: skip)")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as folder:
+        if args.claims:
+            bench_dedup(args.claims, args.workers, Path(folder))
+        if args.articles:
+            bench_sentences(args.articles, Path(folder))
+
+
+if __name__ == "__main__":
+    main()
