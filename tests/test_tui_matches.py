@@ -134,3 +134,15 @@ async def test_m_from_the_panel_hides_it_and_the_text_keeps_its_keys(demo):
         assert app.screen.view.cursor == cursor + 1
         await pilot.press("m", "m")
         assert not app.screen.matches_panel.display and app.screen.view.has_focus
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_what_the_panel_looks_like(demo, snap_compare, size):
+    """Update with --snapshot-update after an intended change, and look at the pictures first."""
+    path, audit, _ = demo
+
+    async def tagged(pilot) -> None:
+        await settle(pilot.app, pilot)
+        await tag_audit_claim(pilot.app, pilot, audit)
+
+    assert snap_compare(make_app(path, annotator="ann"), terminal_size=size, run_before=tagged)
