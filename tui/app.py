@@ -14,19 +14,19 @@ handler; without one a dropped SSH connection kills the app mid-write).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+import sqlite3
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App
 from textual.command import Hit, Hits, Provider
 
-from store import Store, StoreError
-from store.models import Label
-from store.progress import ProgressStore
+from store.errors import StoreError
 from tui.bindings import APP
 from tui.keymap import Keymap, load_keymap
 from tui.matching import MatchService
@@ -34,16 +34,24 @@ from tui.safe_text import plain, visible
 from tui.screens.library import LibraryScreen
 from tui.store_thread import Job, StoreThread
 
+if TYPE_CHECKING:
+    from store.models import Label
+
 T = TypeVar("T")
 HANGUP_CODES = {signal.SIGHUP: 129, signal.SIGTERM: 143}
 
 
-def read_labels(db_path: Path) -> list[Label]:
-    """The database's label set, or none when there is no database yet."""
+def read_label_keys(db_path: Path) -> dict[str, str | None]:
+    """Each label's key, read straight from the file (no store, no migration),
+    so a keymap that clashes with them stops the start before the first frame.
+    Empty when there is no database yet."""
     if not Path(db_path).exists():
-        return []
-    with Store(db_path, create=False) as store:
-        return store.labels.all()
+        return {}
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)) as conn:
+            return dict(conn.execute("SELECT name, key FROM labels"))
+    except sqlite3.Error:
+        return {}  # not a claimdesk database: the store says so when it opens it
 
 
 class ArticleCommands(Provider):
@@ -96,8 +104,9 @@ class ClaimdeskApp(App, inherit_bindings=False):
                  *, user_keymap: Path | None = None) -> None:
         self.db_path = Path(db_path)
         self.annotator = annotator
-        self.labels = read_labels(self.db_path)
-        db_keys = {label.name: label.key for label in self.labels}
+        # The full label set (colours, order) comes from the writer thread.
+        self.labels: list[Label] | None = None
+        db_keys = read_label_keys(self.db_path)
         if isinstance(keymap, Keymap):
             self.keymap, self.keymap_name = keymap, "custom"
         else:
@@ -113,8 +122,12 @@ class ClaimdeskApp(App, inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.set_keymap(dict(self.keymap.keys))
-        self.writer.start()
-        self.reader.start()
+        # The store threads take jobs now but run them once the first frame is
+        # drawn: loading SQLite tooling beside it would hold the frame back.
+        self.writer.start(held=True)
+        self.reader.start(held=True)
+        self.call_after_refresh(self._release_store)
+        self.run_job(self.writer, lambda store: store.labels.all(), self._got_labels, on_error=lambda error: None)
         if not self.is_headless:
             loop = asyncio.get_running_loop()
             for signum in HANGUP_CODES:
@@ -122,6 +135,10 @@ class ClaimdeskApp(App, inherit_bindings=False):
                 self._signals.append(signum)
         self.push_screen(LibraryScreen())
         self.resume()
+
+    def _release_store(self) -> None:
+        self.writer.release()
+        self.reader.release()
 
     def on_unmount(self) -> None:
         # Screens have saved their positions by now; let the writer commit them.
@@ -181,6 +198,21 @@ class ClaimdeskApp(App, inherit_bindings=False):
             await self.writer.idle()
             await self.reader.idle()
 
+    def _got_labels(self, labels: list[Label]) -> None:
+        self.labels = labels
+
+    def with_labels(self, then: Callable[[list[Label]], None]) -> None:
+        """Call ``then`` with the label set, at once or as soon as the store has it."""
+        if self.labels is not None:
+            then(self.labels)
+            return
+
+        def got(labels: list[Label]) -> None:
+            self._got_labels(labels)
+            then(labels)
+
+        self.run_job(self.writer, lambda store: store.labels.all(), got)
+
     # Navigation -----------------------------------------------------------------
 
     def resume(self) -> None:
@@ -191,7 +223,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
             if progress is not None:
                 self.open_article(progress.article_id, progress.cursor)
 
-        self.run_job(self.writer, lambda store: ProgressStore(store.db).resume(annotator), reopen,
+        self.run_job(self.writer, lambda store: store.progress.resume(annotator), reopen,
                      on_error=lambda error: None)
 
     def annotate_screen(self):
@@ -205,11 +237,14 @@ class ClaimdeskApp(App, inherit_bindings=False):
         if (screen := self.annotate_screen()) is not None:
             screen.open(article_id, cursor)
             return
-        if self._annotate_screen_type is None:
-            from tui.screens.annotate import annotate_screen_class
+        def show(labels: list[Label]) -> None:
+            if self._annotate_screen_type is None:
+                from tui.screens.annotate import annotate_screen_class
 
-            self._annotate_screen_type = annotate_screen_class(self.labels)
-        self.push_screen(self._annotate_screen_type(article_id, cursor))
+                self._annotate_screen_type = annotate_screen_class(labels)
+            self.push_screen(self._annotate_screen_type(article_id, cursor))
+
+        self.with_labels(show)
 
     def open_next_unfinished(self, after_article_id: str | None) -> None:
         """Open the next article this annotator has not finished, if any."""
@@ -223,7 +258,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
             else:
                 self.open_article(article_id)
 
-        self.run_job(self.writer, lambda store: ProgressStore(store.db).next_unfinished(annotator, after_article_id), go)
+        self.run_job(self.writer, lambda store: store.progress.next_unfinished(annotator, after_article_id), go)
 
     def action_claims(self) -> None:
         """Show the claims of the corpus in clusters across outlets."""

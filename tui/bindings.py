@@ -8,10 +8,14 @@ generated from the bindings themselves.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 
-from store.models import Label
 from tui.keymap import default_keys
+
+if TYPE_CHECKING:
+    from store.models import Label
 
 MOVE = "Move"
 SELECT = "Select"

@@ -33,9 +33,13 @@ class StoreThread:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending = 0
         self._idle: asyncio.Event | None = None
+        self._released = threading.Event()
 
-    def start(self) -> None:
-        """Start serving jobs; call from the event loop."""
+    def start(self, *, held: bool = False) -> None:
+        """Start taking jobs; call from the event loop. A ``held`` thread queues
+        them and runs none until :meth:`release`."""
+        if not held:
+            self._released.set()
         self._loop = asyncio.get_running_loop()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -62,10 +66,16 @@ class StoreThread:
     def stop(self, timeout: float = 5.0) -> None:
         """Finish the queued jobs (waiting at most ``timeout`` seconds) and close."""
         if self._thread.is_alive():
+            self._released.set()
             self._queue.put(None)
             self._thread.join(timeout)
 
+    def release(self) -> None:
+        """Let a held thread run its jobs."""
+        self._released.set()
+
     def _run(self) -> None:
+        self._released.wait()
         store: Store | None = None
         while (item := self._queue.get()) is not None:
             job, future = item

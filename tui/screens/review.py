@@ -391,8 +391,8 @@ class ReviewQueueScreen(Screen):
         table = self.query_one(DataTable)
         if not self.entries or not 0 <= table.cursor_row < len(self.entries):
             return
-        screen_type = review_screen_class(self.app.labels)
-        self.app.push_screen(screen_type(self.entries[table.cursor_row].article_id))
+        article_id = self.entries[table.cursor_row].article_id
+        self.app.with_labels(lambda labels: self.app.push_screen(review_screen_class(labels)(article_id)))
 
     @on(DataTable.RowSelected)
     def row_chosen(self) -> None:
