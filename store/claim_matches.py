@@ -88,7 +88,7 @@ class ClaimMatcher:
             self.index = ClaimIndex(threshold=self.threshold)
             for count, claim in enumerate(self.claims.claims(), 1):
                 self.index.add(claim.span_id, claim.text)
-                if on_progress and count % 1000 == 0:
+                if on_progress:
                     on_progress(count)
             return len(self.index)
         top = self._last_event()

@@ -11,6 +11,7 @@ the store through the writer thread, like every other change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tui.safe_text import visible
@@ -27,8 +28,8 @@ CLAIM = "claim"
 ROOM_FOR_BOTH = 150
 # The cursor must rest this long on a claim before it is matched.
 REST_S = 0.15
-# Articles indexed between two progress notes in the panel.
-_PROGRESS_EVERY = 500
+# Claims or articles indexed between two progress notes in the panel.
+_PROGRESS_EVERY = 1000
 
 
 class ClaimMatching:
@@ -96,23 +97,27 @@ class ClaimMatching:
             return
         self._matches_asked += 1
         asked = self._matches_asked
+        panel.asking()
         service = self.app.matching
 
         def find_claims(matcher: ClaimMatcher) -> tuple[Claim | None, list[ClaimMatch]]:
             if asked != self._matches_asked:
                 return None, []
+            matcher.sync(on_progress=noting("claims"))
             claim = matcher.claims.get([span_id]).get(span_id)
             return claim, matcher.claim_matches(claim) if claim else []
 
-        def progress(done: int) -> None:
-            if done % _PROGRESS_EVERY == 0:
-                self.app.call_from_thread(panel.show_note, f"Indexing sentences for untagged matches: {done:,} articles…")
+        def noting(what: str) -> Callable[[int], None]:
+            def note(done: int) -> None:
+                if done % _PROGRESS_EVERY == 0:
+                    panel.post_message(MatchesPanel.Note(f"Indexing {what}: {done:,}…"))
+            return note
 
         def find_untagged(claim: Claim):
             def work(matcher: ClaimMatcher) -> list[UntaggedMatch] | None:
                 if asked != self._matches_asked:
                     return None
-                return matcher.untagged_matches(claim, on_progress=progress)
+                return matcher.untagged_matches(claim, on_progress=noting("articles for untagged sentences"))
             return work
 
         def show_claims(found: tuple[Claim | None, list[ClaimMatch]]) -> None:

@@ -114,10 +114,14 @@ class ClaimsScreen(Screen):
         self.app.call_from_thread(self.show, report)
 
     def _failed(self, error: Exception) -> None:
+        if not self.is_mounted:
+            return
         self.query_one("#claims-header", Static).update(Text(_line(f"Could not cluster the claims: {error}")))
 
     def show(self, report: DedupReport) -> None:
         """List the clusters that repeat and the conflicts."""
+        if not self.is_mounted:
+            return  # closed while the claims were clustered
         self.report = report
         options: list[Option] = []
         self.members = {}

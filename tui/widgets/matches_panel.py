@@ -115,12 +115,20 @@ class MatchesPanel(OptionList, inherit_bindings=False):
     class Back(Message):
         """Return to the text, leaving the panel open."""
 
+    class Note(Message):
+        """Show a note (posted from the matcher's thread: how far an index has got)."""
+
+        def __init__(self, note: str) -> None:
+            super().__init__()
+            self.note = note
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.subject: Claim | None = None
         self.claims: list[ClaimMatch] = []
         self.untagged: list[UntaggedMatch] | None = None
         self.note = ""
+        self.waiting = False  # a question is out: progress notes are welcome
         self._matches: dict[str, Match] = {}
 
     # What to show ---------------------------------------------------------------
@@ -133,8 +141,12 @@ class MatchesPanel(OptionList, inherit_bindings=False):
 
     def clear(self, note: str) -> None:
         """Show no claim's matches, only ``note``."""
-        self.subject, self.claims, self.untagged = None, [], None
+        self.subject, self.claims, self.untagged, self.waiting = None, [], None, False
         self.show_note(note)
+
+    def asking(self) -> None:
+        """A claim's matches have been asked for: progress notes may come until they arrive."""
+        self.waiting = True
 
     def show_claims(self, subject: Claim, claims: list[ClaimMatch]) -> None:
         """The claim matched and its claim matches; the untagged ones are still coming."""
@@ -148,7 +160,7 @@ class MatchesPanel(OptionList, inherit_bindings=False):
         """The untagged sentences that match ``subject`` (ignored if another claim is shown now)."""
         if subject != self.subject:
             return
-        self.untagged, self.note = untagged, ""
+        self.untagged, self.note, self.waiting = untagged, "", False
         self._rebuild()
 
     def _title_room(self) -> int:
@@ -202,6 +214,11 @@ class MatchesPanel(OptionList, inherit_bindings=False):
         """The match under the panel's cursor."""
         option = self.highlighted_option
         return None if option is None or option.disabled else self._matches.get(option.id)
+
+    def on_matches_panel_note(self, event: Note) -> None:
+        event.stop()
+        if self.waiting:  # a note that comes after the answer is stale
+            self.show_note(event.note)
 
     # Keys -------------------------------------------------------------------------
 
