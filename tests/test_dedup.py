@@ -168,3 +168,17 @@ def test_dedup_never_imports_textual(tagged, tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": ""})
     assert result.returncode == 0, result.stderr
+
+
+def test_a_sentence_marked_not_the_same_leaves_the_clusters_untagged_list(tagged, capsys):
+    path, spans = tagged
+    report = dedup_json(path, capsys)
+    cluster = next(c for c in report["clusters"] if c["untagged"])
+    sentence = cluster["untagged"][0]
+    member = cluster["members"][-1]
+    with Store(path) as store:
+        claims = ClaimStore(store.db)
+        [span_id] = [c.span_id for c in claims.claims() if (c.article_id, c.start) == (member["article"], member["start"])]
+        claims.decide_sentence(span_id, sentence["article"], sentence["start"], sentence["end"], "not_same", "ann")
+    again = dedup_json(path, capsys)
+    assert sentence not in next(c for c in again["clusters"] if c["id"] == cluster["id"])["untagged"]
