@@ -73,11 +73,17 @@ def validate(
     return text[start:end]
 
 
+# Attributes the machine keeps up to date (dedup writes a claim's cluster),
+# which a person's undo neither checks nor owns.
+DERIVED_ATTRS = frozenset({"cluster"})
+
+
 def _content(span: Span | None) -> tuple | None:
-    """What a person sees of a span; versions and times aside."""
+    """What a person made of a span; versions, times and derived attributes aside."""
     if span is None:
         return None
-    return (span.start, span.end, span.label, span.status, span.annotator, span.attrs)
+    attrs = {k: v for k, v in span.attrs.items() if k not in DERIVED_ATTRS}
+    return (span.start, span.end, span.label, span.status, span.annotator, attrs)
 
 
 def _write_row(db: sqlite_utils.Database, span: Span) -> None:

@@ -149,3 +149,15 @@ def test_a_retried_undo_with_the_same_event_id_undoes_once(store, article):
     assert store.spans.redo(article, "ann", event_id="r-1").id == second.id
     assert store.spans.redo(article, "ann", event_id="r-1").id == second.id
     assert len(store.spans.for_article(article)) == 2
+
+
+def test_undo_still_works_after_dedup_wrote_a_cluster_id(store, article, db_path, capsys):
+    from tui.cli import main
+
+    claim = store.spans.add(article, 0, 46, "claim", "ann")
+    assert main(["dedup", "--no-untagged", "--db", str(db_path)]) == 0
+    capsys.readouterr()
+    assert "cluster" in store.spans.get(claim.id).attrs
+    assert store.spans.undo(article, "ann").id == claim.id
+    assert store.spans.for_article(article) == []
+    assert store.spans.redo(article, "ann").id == claim.id
