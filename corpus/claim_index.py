@@ -1,4 +1,4 @@
-"""An in-memory index of claims that finds the matches of a new claim in milliseconds.
+"""Indexes of claims that find the matches of a new claim in milliseconds.
 
 Comparing a claim with a million stored claims one by one takes seconds.
 The index keeps, for every candidate term (:func:`corpus.claim_text.candidate_terms`:
@@ -9,14 +9,21 @@ the :data:`POOL` best, and rescores only those with rapidfuzz
 (:func:`corpus.claim_match.similarity_matrix`); the guards of
 :func:`corpus.claim_match.judge` then give each candidate its verdict.
 
-The index is not thread-safe: use it from one worker at a time.
+:class:`NumberedClaimIndex` knows claims by the number it gives them and
+keeps little per claim: the posting-list entries, the matching text in one
+shared buffer, where that text ends, and whether the claim is still there.
+It keeps no claim text: a query asks the caller for the texts of the few
+claims it returns (a database holds them). :class:`ClaimIndex` puts the
+caller's keys on top, and keeps the texts too unless told where to read them.
+
+The indexes are not thread-safe: use one from one worker at a time.
 """
 
 from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +41,8 @@ COMMON_SHARE = 0.02
 # Terms always used, however common: the rarest few of the query.
 _ALWAYS_USED = 2
 
+TextsByNumber = Callable[[list[int]], Sequence[str | None]]
+
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
@@ -44,84 +53,214 @@ class Candidate:
     verdict: MatchVerdict
 
 
-class ClaimIndex:
-    """Claims by key, searchable by :meth:`query`.
+def _as_int32(values: np.ndarray) -> array:
+    posting = array("i")
+    posting.frombytes(values.astype(np.int32).tobytes())
+    return posting
 
-    Keys are any hashable values the caller uses for claims (span ids,
-    ``(article, start, end)`` tuples). Adding a key that is present replaces
-    its text.
-    """
+
+class NumberedClaimIndex:
+    """Claims known by the numbers :meth:`add` gives them (0, 1, 2...), searchable by :meth:`query`."""
 
     def __init__(self, *, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.threshold = threshold
-        self._slot_of: dict[Hashable, int] = {}
-        self._keys: list[Hashable | None] = []
-        self._texts: list[str | None] = []
-        self._words: list[str | None] = []
+        # The matching texts, UTF-8, one after the other: a million Python
+        # strings would cost some 50 bytes each beyond their characters.
+        self._words = bytearray()
+        self._ends = array("q")
+        self._present = bytearray()
         self._postings: dict[str, array] = {}
-
-    @classmethod
-    def from_claims(cls, claims: Iterable[tuple[Hashable, str]], *, threshold: float = DEFAULT_THRESHOLD) -> ClaimIndex:
-        """An index of ``(key, text)`` pairs, read from any iterator (a store cursor)."""
-        index = cls(threshold=threshold)
-        for key, text in claims:
-            index.add(key, text)
-        return index
+        self._count = 0
 
     def __len__(self) -> int:
-        return len(self._slot_of)
+        return self._count
 
-    def __contains__(self, key: object) -> bool:
-        return key in self._slot_of
+    @property
+    def numbered(self) -> int:
+        """How many numbers were given out, removed claims included."""
+        return len(self._ends)
 
-    def add(self, key: Hashable, text: str) -> None:
-        """Store claim ``text`` under ``key``, replacing what the key held."""
-        if key in self._slot_of:
-            self.remove(key)
+    def add(self, text: str) -> int:
+        """Store claim ``text``; returns its number."""
         claim = prepare_claim(text)
-        slot = len(self._keys)
-        self._keys.append(key)
-        self._texts.append(text)
-        self._words.append(claim.words)
-        self._slot_of[key] = slot
+        number = len(self._ends)
+        self._words += claim.words.encode()
+        self._ends.append(len(self._words))
+        self._present.append(1)
+        self._count += 1
         for term in candidate_terms(claim):
             posting = self._postings.get(term)
             if posting is None:
                 posting = self._postings[term] = array("i")
-            posting.append(slot)
+            posting.append(number)
+        return number
 
-    def remove(self, key: Hashable) -> None:
-        """Forget the claim stored under ``key``; an unknown key is ignored."""
-        slot = self._slot_of.pop(key, None)
-        if slot is None:
-            return
-        for term in candidate_terms(prepare_claim(self._texts[slot])):
-            posting = self._postings[term]
-            posting.remove(slot)
-            if not posting:
-                del self._postings[term]
-        self._keys[slot] = self._texts[slot] = self._words[slot] = None
+    def remove(self, number: int) -> None:
+        """Forget claim ``number``. Its entries stay, skipped, until :meth:`compact`."""
+        if self._present[number]:
+            self._present[number] = 0
+            self._count -= 1
+
+    def words(self, number: int) -> str:
+        """The matching text of claim ``number``."""
+        start = self._ends[number - 1] if number else 0
+        return self._words[start:self._ends[number]].decode()
+
+    def compact(self) -> np.ndarray:
+        """Drop what removed claims left behind and number the others again, in the same
+        order; returns the new number of each old one (-1 for a removed claim)."""
+        present = np.frombuffer(self._present, dtype=np.uint8).astype(bool)
+        renumber = np.cumsum(present) - 1
+        renumber[~present] = -1
+        ends = np.frombuffer(self._ends, dtype=np.int64)
+        lengths = np.diff(ends, prepend=0)
+        kept = np.frombuffer(self._words, dtype=np.uint8)[np.repeat(present, lengths)]
+        postings = {}
+        for term, posting in self._postings.items():
+            numbers = renumber[np.frombuffer(posting, dtype=np.int32)]
+            numbers = numbers[numbers >= 0]
+            if len(numbers):
+                postings[term] = _as_int32(numbers)
+        new_ends = array("q")
+        new_ends.frombytes(np.cumsum(lengths[present]).astype(np.int64).tobytes())
+        self._words, self._ends, self._postings = bytearray(kept.tobytes()), new_ends, postings
+        self._present = bytearray(b"\x01" * self._count)
+        return renumber
 
     def _pool(self, terms: Iterable[str], size: int, exclude: int | None) -> np.ndarray:
-        """Slots of the stored claims sharing the most (rarest) terms, up to ``size``."""
+        """Numbers of the stored claims sharing the most (rarest) terms, up to ``size``."""
         found = sorted((len(self._postings[term]), term) for term in terms if term in self._postings)
-        common = max(1, COMMON_SHARE * len(self._slot_of))
+        common = max(1, COMMON_SHARE * self._count)
         used = [(count, term) for rank, (count, term) in enumerate(found) if rank < _ALWAYS_USED or count <= common]
         if not used:
             return np.empty(0, dtype=np.int64)
-        slots = np.concatenate([np.frombuffer(self._postings[term], dtype=np.int32) for _, term in used])
+        numbers = np.concatenate([np.frombuffer(self._postings[term], dtype=np.int32) for _, term in used])
         weights = np.repeat(
-            [math.log(1 + len(self._slot_of) / count) for count, _ in used],
+            [math.log(1 + self._count / count) for count, _ in used],
             [count for count, _ in used],
         )
-        unique, inverse = np.unique(slots, return_inverse=True)
+        unique, inverse = np.unique(numbers, return_inverse=True)
         overlap = np.bincount(inverse, weights=weights)
+        overlap[np.frombuffer(self._present, dtype=np.uint8)[unique] == 0] = -1.0
         if exclude is not None:
             overlap[unique == exclude] = -1.0
         if len(unique) > size:
             best = np.argpartition(-overlap, size)[:size]
             unique, overlap = unique[best], overlap[best]
         return unique[overlap >= 0]
+
+    def query(self, text: str, k: int, texts: TextsByNumber, *, exclude: int | None = None) -> list[Candidate]:
+        """The ``k`` stored claims most like ``text``, best first, as candidates keyed by number.
+
+        ``texts`` gives the texts of the claims of a list of numbers (None
+        for one gone since); it is called once, for at most ``k`` numbers.
+        ``exclude`` leaves out one number. Near misses are included, as in
+        :meth:`ClaimIndex.query`.
+        """
+        if not self._count or k <= 0:
+            return []
+        claim = prepare_claim(text)
+        numbers = self._pool(candidate_terms(claim), max(POOL, k), exclude)
+        if len(numbers) == 0:
+            return []
+        scores = similarity_matrix([claim.words], [self.words(number) for number in numbers.tolist()])[0]
+        order = np.argsort(-scores, kind="stable")[:k].tolist()
+        best = [int(numbers[position]) for position in order]
+        candidates = []
+        for number, position, stored in zip(best, order, texts(best)):
+            if stored is None:
+                continue
+            score = float(scores[position])
+            if score >= self.threshold:
+                verdict = judge(claim, prepare_claim(stored), score, self.threshold)
+            else:
+                verdict = MatchVerdict(score=score, same=False)
+            candidates.append(Candidate(key=number, text=stored, verdict=verdict))
+        return candidates
+
+
+class ClaimIndex:
+    """Claims by key, searchable by :meth:`query`.
+
+    Keys are any hashable values the caller uses for claims (span ids,
+    ``(article, start, end)`` tuples). Adding a key that is present replaces
+    its text. With ``texts`` (a function from a list of keys to their texts,
+    such as a database query; keys it leaves out are claims gone since) the
+    index keeps no claim text; an unpickled index has no ``texts``: set the
+    attribute again.
+    """
+
+    def __init__(self, *, threshold: float = DEFAULT_THRESHOLD,
+                 texts: Callable[[list[Hashable]], Mapping[Hashable, str]] | None = None) -> None:
+        self.claims = NumberedClaimIndex(threshold=threshold)
+        self.texts = texts
+        self._keys: list[Hashable | None] = []
+        self._number_of: dict[Hashable, int] = {}
+        self._kept_texts: list[str | None] | None = [] if texts is None else None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "texts": None}
+
+    @property
+    def threshold(self) -> float:
+        """The score from which candidates are judged the same (guards permitting)."""
+        return self.claims.threshold
+
+    @threshold.setter
+    def threshold(self, value: float) -> None:
+        self.claims.threshold = value
+
+    @classmethod
+    def from_claims(cls, claims: Iterable[tuple[Hashable, str]], *, threshold: float = DEFAULT_THRESHOLD,
+                    texts: Callable[[list[Hashable]], Mapping[Hashable, str]] | None = None) -> ClaimIndex:
+        """An index of ``(key, text)`` pairs, read from any iterator (a store cursor)."""
+        index = cls(threshold=threshold, texts=texts)
+        for key, text in claims:
+            index.add(key, text)
+        return index
+
+    def __len__(self) -> int:
+        return len(self._number_of)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._number_of
+
+    def add(self, key: Hashable, text: str) -> None:
+        """Store claim ``text`` under ``key``, replacing what the key held."""
+        if key in self._number_of:
+            self.remove(key)
+        self._number_of[key] = self.claims.add(text)
+        self._keys.append(key)
+        if self._kept_texts is not None:
+            self._kept_texts.append(text)
+
+    def remove(self, key: Hashable) -> None:
+        """Forget the claim stored under ``key``; an unknown key is ignored."""
+        number = self._number_of.pop(key, None)
+        if number is None:
+            return
+        self.claims.remove(number)
+        self._keys[number] = None
+        if self._kept_texts is not None:
+            self._kept_texts[number] = None
+        # Removed claims are skipped at query time; once they outnumber the
+        # others their leftovers are dropped, so the cost stays proportional.
+        if self.claims.numbered - len(self.claims) > len(self.claims):
+            self._compact()
+
+    def _compact(self) -> None:
+        kept = np.flatnonzero(self.claims.compact() >= 0).tolist()
+        self._keys = [self._keys[number] for number in kept]
+        self._number_of = {key: number for number, key in enumerate(self._keys)}
+        if self._kept_texts is not None:
+            self._kept_texts = [self._kept_texts[number] for number in kept]
+
+    def _texts_of(self, numbers: list[int]) -> list[str | None]:
+        if self._kept_texts is not None:
+            return [self._kept_texts[number] for number in numbers]
+        keys = [self._keys[number] for number in numbers]
+        found = self.texts(keys)
+        return [found.get(key) for key in keys]
 
     def query(self, text: str, k: int = 10, *, exclude: Hashable | None = None) -> list[Candidate]:
         """The ``k`` stored claims most like ``text``, best first, each with its verdict.
@@ -131,21 +270,5 @@ class ClaimIndex:
         caller sees near misses; ``verdict.same`` says which are matches and
         ``verdict.conflict`` which contradict the query.
         """
-        if not self._slot_of or k <= 0:
-            return []
-        claim = prepare_claim(text)
-        slots = self._pool(candidate_terms(claim), max(POOL, k), self._slot_of.get(exclude))
-        if len(slots) == 0:
-            return []
-        scores = similarity_matrix([claim.words], [self._words[slot] for slot in slots])[0]
-        order = np.argsort(-scores, kind="stable")[:k]
-        candidates = []
-        for position in order.tolist():
-            slot, score = int(slots[position]), float(scores[position])
-            stored = self._texts[slot]
-            if score >= self.threshold:
-                verdict = judge(claim, prepare_claim(stored), score, self.threshold)
-            else:
-                verdict = MatchVerdict(score=score, same=False)
-            candidates.append(Candidate(key=self._keys[slot], text=stored, verdict=verdict))
-        return candidates
+        found = self.claims.query(text, k, self._texts_of, exclude=self._number_of.get(exclude))
+        return [Candidate(self._keys[c.key], c.text, c.verdict) for c in found]

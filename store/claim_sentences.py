@@ -1,26 +1,23 @@
 """Sentences of the corpus that match a claim but carry no claim span yet ("untagged").
 
-A second :class:`corpus.claim_index.ClaimIndex` holds every sentence of
-every article, keyed by ``(article_id, start, end)``. Building it means
+A :class:`corpus.claim_index.NumberedClaimIndex` holds every sentence of
+every article. Beside it the index keeps, per sentence, only the article's
+rowid and the sentence's offsets (12 bytes); the texts of the few sentences
+a search returns are read back from the articles. Building it means
 preparing every sentence for matching (about 90 µs each; a 3 KB article has
 some 25 sentences), so it is built only when first needed, grows with the
 articles ingested since (articles are never changed or removed, so
 everything above the highest indexed rowid is new), and is kept between runs
-in the user's own cache folder: a file other people can write to is never
-unpickled.
+in the user's own cache folder (:mod:`store.index_cache`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import pickle
-import tempfile
+from array import array
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
 from store.sqlite import sqlite_utils
 
 import corpus.claim_index
@@ -29,12 +26,13 @@ import corpus.claim_text
 import corpus.figures
 import corpus.numbers
 import corpus.sentences
-from corpus.claim_index import ClaimIndex
+from corpus.claim_index import NumberedClaimIndex
 from corpus.claim_match import DEFAULT_THRESHOLD, MatchVerdict
 from corpus.claim_text import MIN_WORDS
 from corpus.sentences import sentence_bounds
 from store.claims import CLAIM_LABEL
 from store.db import read_pages
+from store.index_cache import code_version, index_cache_path, load_index_cache, save_index_cache
 
 # Longer "sentences" are lists, tables or clutter the splitter could not cut.
 MAX_SENTENCE_CHARS = 1000
@@ -44,7 +42,7 @@ _PAGE = 200
 # other code is rebuilt.
 _INDEX_CODE = (corpus.claim_index, corpus.claim_match, corpus.claim_text, corpus.figures, corpus.numbers,
                corpus.sentences)
-_FORMAT = 1
+_FORMAT = 2
 
 SentenceKey = tuple[str, int, int]
 
@@ -62,15 +60,7 @@ class SentenceMatch:
 
 def sentence_cache_path(db_path: Path | str) -> Path:
     """Where the sentence index of the database at ``db_path`` is kept: the user's cache folder."""
-    name = hashlib.sha256(str(Path(db_path).resolve()).encode()).hexdigest()[:24]
-    return Path(platformdirs.user_cache_dir("claimdesk")) / f"sentences-{name}.pickle"
-
-
-def _code_version() -> str:
-    digest = hashlib.sha256()
-    for module in _INDEX_CODE:
-        digest.update(Path(module.__file__).read_bytes())
-    return digest.hexdigest()
+    return index_cache_path(db_path, "sentences")
 
 
 def matchable_sentences(text: str) -> list[tuple[int, int]]:
@@ -84,8 +74,8 @@ def matchable_sentences(text: str) -> list[tuple[int, int]]:
 class SentenceIndex:
     """Every sentence of the database's articles, searchable by :meth:`search`.
 
-    Not thread-safe (like :class:`ClaimIndex`): one worker owns it, with its
-    own connection.
+    Not thread-safe (like :class:`corpus.claim_index.ClaimIndex`): one
+    worker owns it, with its own connection.
     """
 
     def __init__(self, db: sqlite_utils.Database, *, cache: Path | None = None,
@@ -94,7 +84,9 @@ class SentenceIndex:
         self.db = db
         self.cache = cache
         self.threshold = threshold
-        self.index = ClaimIndex(threshold=threshold)
+        self.index = NumberedClaimIndex(threshold=threshold)
+        # Where each sentence of the index is, by its number.
+        self._rowids, self._starts, self._ends = array("q"), array("i"), array("i")
         self.upto = 0  # the highest article rowid indexed
         self._loaded = cache is None
 
@@ -111,40 +103,20 @@ class SentenceIndex:
 
     def _load(self) -> None:
         self._loaded = True
-        try:
-            stat = self.cache.stat()
-            if stat.st_uid != os.getuid() or stat.st_mode & 0o022:
-                return  # someone else could have written it: never unpickle
-            with self.cache.open("rb") as source:
-                saved = pickle.load(source)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-            return
-        if (
-            not isinstance(saved, dict)
-            or saved.get("format") != _FORMAT
-            or saved.get("code") != _code_version()
-            or saved.get("identity") != self._identity()
-            or saved.get("last") != self._at(saved.get("upto", 0))
-        ):
+        saved = load_index_cache(self.cache, {"format": _FORMAT, "code": code_version(_INDEX_CODE),
+                                              "identity": self._identity()})
+        if saved is None or saved.get("last") != self._at(saved.get("upto", 0)):
             return
         self.index, self.upto = saved["index"], saved["upto"]
+        self._rowids, self._starts, self._ends = saved["rowids"], saved["starts"], saved["ends"]
         self.index.threshold = self.threshold
 
     def _save(self) -> None:
-        folder = self.cache.parent
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        saved = {
-            "format": _FORMAT, "code": _code_version(), "identity": self._identity(),
+        save_index_cache(self.cache, {
+            "format": _FORMAT, "code": code_version(_INDEX_CODE), "identity": self._identity(),
             "upto": self.upto, "last": self._at(self.upto), "index": self.index,
-        }
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".sentences-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(saved, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self.cache)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+            "rowids": self._rowids, "starts": self._starts, "ends": self._ends,
+        })
 
     def refresh(self, *, on_progress: Callable[[int], None] | None = None) -> int:
         """Index the articles ingested since the last refresh (all of them the first
@@ -152,12 +124,15 @@ class SentenceIndex:
         if not self._loaded:
             self._load()
         added = 0
-        pages = read_pages(self.db, "SELECT rowid AS seq, id, text FROM articles WHERE rowid > ?", [self.upto],
+        pages = read_pages(self.db, "SELECT rowid AS seq, text FROM articles WHERE rowid > ?", [self.upto],
                            key="seq", page_size=_PAGE)
         for row in pages:
             text = row["text"]
             for start, end in matchable_sentences(text):
-                self.index.add((row["id"], start, end), text[start:end])
+                self.index.add(text[start:end])
+                self._rowids.append(row["seq"])
+                self._starts.append(start)
+                self._ends.append(end)
             self.upto = row["seq"]
             added += 1
             if on_progress:
@@ -165,6 +140,22 @@ class SentenceIndex:
         if added and self.cache is not None:
             self._save()
         return added
+
+    def _read(self, numbers: list[int]) -> dict[int, tuple[str, str]]:
+        """``(article id, sentence text)`` of the sentences ``numbers``, in one query."""
+        if not numbers:
+            return {}
+        # SQLite's substr counts characters, as Python's offsets do.
+        places = ", ".join("(?, ?, ?, ?)" for _ in numbers)
+        wanted = [value for number in numbers
+                  for value in (number, self._rowids[number], self._starts[number] + 1,
+                                self._ends[number] - self._starts[number])]
+        rows = self.db.execute(
+            f"WITH wanted(number, seq, first, size) AS (VALUES {places})"
+            " SELECT number, a.id, substr(a.text, first, size) FROM wanted JOIN articles a ON a.rowid = seq",
+            wanted,
+        )
+        return {number: (article_id, text) for number, article_id, text in rows}
 
     def _tagged(self, key: SentenceKey) -> bool:
         article_id, start, end = key
@@ -180,9 +171,16 @@ class SentenceIndex:
         """The ``k`` sentences most like ``text`` that no claim span overlaps yet, best
         first, each with its verdict (near misses included: ``verdict.same`` says
         which match). Sentences of ``skip_articles`` and the keys in ``skip`` are left out."""
+        read: dict[int, tuple[str, str]] = {}
+
+        def texts(numbers: list[int]) -> list[str | None]:
+            read.update(self._read(numbers))
+            return [read[number][1] if number in read else None for number in numbers]
+
         found = []
-        for candidate in self.index.query(text, k=3 * k + len(skip)):
-            key = candidate.key
+        for candidate in self.index.query(text, 3 * k + len(skip), texts):
+            number = candidate.key
+            key = (read[number][0], self._starts[number], self._ends[number])
             if key[0] in skip_articles or key in skip or self._tagged(key):
                 continue
             found.append(SentenceMatch(*key, text=candidate.text, verdict=candidate.verdict))

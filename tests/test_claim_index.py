@@ -68,3 +68,31 @@ def test_every_candidate_carries_the_verdict_compare_gives(stored, query):
         expected = compare(query, candidate.text)
         assert (candidate.verdict.same, candidate.verdict.conflict) == (expected.same, expected.conflict)
         assert abs(candidate.verdict.score - expected.score) < 1e-3
+
+
+def test_claims_read_back_from_elsewhere_are_matched_like_kept_ones():
+    asked = []
+
+    def texts(keys):
+        asked.append(keys)
+        return {key: STORED[key] for key in keys if key != "post:3"}  # post:3 deleted since
+
+    index = ClaimIndex.from_claims(STORED.items(), texts=texts)
+    found = index.query("Fuel duty will be cut by 5p a litre from April, according to the chancellor.", k=3)
+    assert (found[0].key, found[0].text, found[0].verdict.same) == ("herald:1", STORED["herald:1"], True)
+    assert len(asked) == 1 and len(asked[0]) <= 3
+    assert all(c.key != "post:3" for c in index.query(STORED["post:3"], k=5))
+
+
+def test_after_most_claims_are_removed_the_rest_are_still_found_under_their_keys():
+    index = ClaimIndex.from_claims(STORED.items())
+    for number in range(40):
+        index.add(f"tmp{number}", f"Temporary claim number {number} about the river dam budget.")
+    for number in range(40):
+        index.remove(f"tmp{number}")
+    index.remove("post:2")
+    assert len(index) == 3 and index.claims.numbered < 44  # the leftovers were dropped
+    for key in ("herald:1", "courier:4", "post:3"):
+        assert index.query(STORED[key], k=1)[0].key == key
+    assert all(c.key != "post:2" for c in index.query(STORED["post:2"], k=5))
+    assert all(not c.key.startswith("tmp") for c in index.query("Temporary claim number 7 about the river dam budget."))

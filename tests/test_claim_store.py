@@ -233,3 +233,13 @@ def test_untagged_matches_come_from_other_articles_with_those_marked_not_the_sam
     assert [(m.article_id, m.outlet, m.dismissed) for m in found] == [("c1", "Courier", False), ("l2", "Ledger", False)]
     claims.decide_sentence(fuel.id, "c1", found[0].start, found[0].end, "not_same", "ann")
     assert [(m.article_id, m.dismissed) for m in matcher.untagged_matches(query)] == [("l2", False), ("c1", True)]
+
+
+def test_an_untagged_sentence_after_accents_and_curly_quotes_comes_back_exactly(store, claims, cache):
+    opening = "Café owners in Zürich — «furious» — met on Monday."
+    Ingester(store.db).run([ArticleRecord(source="t", id="u1", outlet="Wire", text=f"{opening} {FUEL_THIRD}")])
+    index = SentenceIndex(store.db, cache=cache)
+    index.refresh()
+    [match] = [m for m in index.search(FUEL, skip_articles={"w1", "c1", "l2"}) if m.verdict.same]
+    assert (match.article_id, match.text) == ("u1", FUEL_THIRD)
+    assert store.articles.get("u1").text[match.start:match.end] == FUEL_THIRD
