@@ -46,10 +46,10 @@ def test_every_binding_of_the_app_has_an_id_in_the_default_keymap():
 
 def test_user_file_overrides_a_single_binding(tmp_path):
     user = tmp_path / "keymap.toml"
-    user.write_text('[annotate]\nundo = "z"\n[labels]\nclaim = "x"\n')
+    user.write_text('[annotate]\nundo = "z"\n[labels]\nclaim = "y"\n')
     keymap = load_keymap("default", user_file=user, labels=LABELS)
     assert keymap.keys_of("annotate.undo") == ["z"]
-    assert keymap.keys["label.claim"] == "x"
+    assert keymap.keys["label.claim"] == "y"
     assert keymap.keys_of("annotate.redo") == ["ctrl+r"]
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from store import Store
 from store.progress import ProgressStore
+from store.suggestions import SuggestionStore
 from tui_support import FIRST, add_nested_spans, make_app, make_db, settle
 
 SIZES = [(80, 24), (120, 40)]
@@ -58,3 +59,17 @@ def test_annotate_without_colour_keeps_labels_apart(db, snap_compare, monkeypatc
         await settle(pilot.app, pilot)
 
     assert snap_compare(make_app(db), terminal_size=(80, 24), run_before=select)
+
+
+def test_suggestions_without_colour_stay_apart_from_annotations(db, snap_compare, monkeypatch):
+    """Pending suggestions are dim (the figure inside the claim too) and marked ``?`` in words."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    with Store(db) as store:
+        SuggestionStore(store.db).suggest_article("a1", FIRST)
+
+    async def on_a_suggestion(pilot) -> None:
+        await settle(pilot.app, pilot)
+        pilot.app.screen.view.move_to(FIRST.index("12%"))
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(make_app(db), terminal_size=(100, 24), run_before=on_a_suggestion)

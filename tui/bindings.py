@@ -23,6 +23,7 @@ TAG = "Tag and edit spans"
 ARTICLES = "Articles"
 VIEW = "View"
 MATCHING = "Claim matches"
+SUGGESTIONS = "Suggestions (drawn dim, listed as label?)"
 GENERAL = "General"
 
 # Binding id to its group on the help screen. (Textual's own Binding.group
@@ -109,6 +110,11 @@ ANNOTATE = [
     bind("annotate.toggle-span-list", "toggle_span_list", "Span list", VIEW),
     bind("annotate.toggle-matches", "toggle_matches", "Matches panel", MATCHING),
     bind("annotate.library", "library", "Library", ARTICLES),
+    bind("annotate.accept-suggestion", "accept_suggestion", "Accept the suggestion", SUGGESTIONS),
+    bind("annotate.reject-suggestion", "reject_suggestion", "Reject the suggestion", SUGGESTIONS),
+    bind("annotate.accept-all-suggestions", "accept_all_suggestions",
+         "Accept all suggestions of its label", SUGGESTIONS),
+    bind("annotate.toggle-suggestions", "toggle_suggestions", "Hide or show suggestions", SUGGESTIONS),
 ]
 
 MATCHES = [

@@ -41,7 +41,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def load_demo(path: Path) -> Store:
-    """Open (creating if need be) the demo database and make sure the corpus is in."""
+    """Open (creating if need be) the demo database and make sure the corpus,
+    with its suggestions, is in."""
     from corpus.readers import read_paths
     from store import Store
     from store.ingest import Ingester
@@ -50,7 +51,8 @@ def load_demo(path: Path) -> Store:
         raise CommandError(f"the demo corpus is missing from the installation ({DEMO_CORPUS})")
     path.parent.mkdir(parents=True, exist_ok=True)
     store = Store(path, create=True)
-    report = Ingester(store.db).run(read_paths([DEMO_CORPUS / name for name in DEMO_ARTICLES]))
+    # With suggestions, as `claimdesk ingest` makes them: the demo shows them dim, to accept or reject.
+    report = Ingester(store.db, suggest=True).run(read_paths([DEMO_CORPUS / name for name in DEMO_ARTICLES]))
     if report.rejected:
         store.close()
         raise CommandError(f"the demo corpus did not load cleanly: {report.rejected[0]}")

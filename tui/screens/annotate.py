@@ -6,7 +6,8 @@ committed at once) and shows the result. Extension points for later
 features:
 
 - :meth:`AnnotateScreen.visible_spans` decides which spans show (a review
-  mode shows every annotator's; suggestions add pending ones);
+  mode shows every annotator's; pending suggestions show beside the
+  annotator's own, see :mod:`tui.screens.annotate_suggestions`);
 - :meth:`AnnotateScreen.side_panels` yields the panels beside the text (a
   matches panel goes here) and :class:`tui.messages.SpansChanged` /
   :class:`tui.messages.ArticleOpened` tell them what happened;
@@ -34,6 +35,7 @@ from store import SpanConflict, Store, StoreError
 from store.models import Article, Label, Span
 from store.progress import ProgressStore
 from tui.bindings import ANNOTATE, label_bindings
+from tui.screens.annotate_suggestions import SuggestionDecisions
 from tui.screens.claim_matching import ClaimMatching
 from tui.safe_text import visible
 from tui.messages import ArticleOpened, CursorMoved, SearchChanged, SearchClosed, SearchNext, SpansChanged
@@ -65,7 +67,7 @@ def figure_attrs(text: str, start: int, end: int) -> dict[str, Any]:
     return {}
 
 
-class AnnotateScreen(ClaimMatching, Screen):
+class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
     """One article at a time, with its spans; see the module docstring."""
 
     BINDINGS = ANNOTATE
@@ -130,9 +132,14 @@ class AnnotateScreen(ClaimMatching, Screen):
     # Opening articles -----------------------------------------------------------
 
     def visible_spans(self, store: Store, article_id: str) -> list[Span]:
-        """The spans this screen shows and acts on: the annotator's own.
-        Runs in the writer thread."""
-        return store.spans.for_article(article_id, annotator=self.app.annotator, statuses=("accepted",))
+        """The spans this screen shows: the annotator's own and the suggestions
+        pending for them, in text order. Runs in the writer thread."""
+        own = store.spans.for_article(article_id, annotator=self.app.annotator, statuses=("accepted",))
+        return sorted([*own, *self.pending_suggestions(store, article_id)], key=lambda s: (s.start, -s.end, s.id))
+
+    def own_spans(self) -> list[Span]:
+        """The spans shown that are annotations (not suggestions): the ones the tag and edit keys act on."""
+        return [span for span in self.spans if not self.is_suggestion(span)]
 
     def open(self, article_id: str, cursor: int | None = None) -> None:
         """Show an article; without ``cursor``, where this annotator left it."""
@@ -155,7 +162,7 @@ class AnnotateScreen(ClaimMatching, Screen):
             start = cursor if cursor is not None else (before.cursor if before else 0)
             self._saved_cursor = start
             self.view.load(article.text, painted(spans), start)
-            self.span_list.set_spans(spans)
+            self._list_spans()
             done = " · done" if before and before.status == "done" else ""
             self.status.show(position=f"article {position:,} of {total:,}{done}", outlet=article.outlet)
             self.post_message(ArticleOpened(article.id))
@@ -166,18 +173,23 @@ class AnnotateScreen(ClaimMatching, Screen):
         """Redraw after the spans changed."""
         self.spans = spans
         self.view.set_spans(painted(spans))
-        self.span_list.set_spans(spans)
+        self._list_spans()
         self._update_current()
         self.post_message(SpansChanged(self.article_id, changed.id if changed else None))
+
+    def _list_spans(self) -> None:
+        self.span_list.set_spans(self.spans, suggested=self.suggestion_ids(),
+                                 note="" if self.suggestions_shown or not self.SHOWS_SUGGESTIONS else "suggestions hidden")
 
     # Changing spans -------------------------------------------------------------
 
     def change(self, job: Callable[[Store], Span | None], *, move_cursor: bool = False,
-               nothing: str = "") -> None:
+               nothing: str = "", report: str = "") -> None:
         """Run a store change in the writer thread, then reload and show the spans.
 
-        ``job`` returns the span it changed (or None, reported as ``nothing``);
-        ``move_cursor`` puts the cursor on that span afterwards.
+        ``job`` returns the span it changed (or None, reported as ``nothing``;
+        else ``report`` is, when given); ``move_cursor`` puts the cursor
+        on that span afterwards.
         """
         article_id = self.article_id
         self._unsaved += 1
@@ -194,7 +206,9 @@ class AnnotateScreen(ClaimMatching, Screen):
             self.show_spans(spans, span)
             if span is None and nothing:
                 self.notify(nothing, timeout=3)
-            elif span is not None and move_cursor:
+            elif span is not None and report:
+                self.notify(report, timeout=3)
+            if span is not None and move_cursor:
                 self.view.move_to(span.start)
 
         def failed(error: Exception) -> None:
@@ -218,12 +232,10 @@ class AnnotateScreen(ClaimMatching, Screen):
                          lambda spans: self.show_spans(spans) if article_id == self.article_id else None)
 
     def span_under_cursor(self) -> Span | None:
-        """The innermost span under the cursor."""
-        covering = self.view.spans_at_cursor()
-        if not covering:
-            return None
-        by_id = {span.id: span for span in self.spans}
-        return by_id.get(covering[-1].id)
+        """The innermost span under the cursor (of mine: suggestions are decided with their own keys)."""
+        by_id = {span.id: span for span in self.own_spans()}
+        covering = [by_id[span.id] for span in self.view.spans_at_cursor() if span.id in by_id]
+        return covering[-1] if covering else None
 
     def default_target(self, label: str) -> tuple[int, int] | None:
         """What a label key tags with nothing selected: the number under the
@@ -251,7 +263,7 @@ class AnnotateScreen(ClaimMatching, Screen):
             view.action_clear_selection()
         else:
             target = self.default_target(label)
-            covering = [s for s in self.spans if s.start <= view.cursor < s.end]
+            covering = [s for s in self.own_spans() if s.start <= view.cursor < s.end]
             if target and any(s.label == label and s.start <= target[0] and target[1] <= s.end for s in covering):
                 self.notify(f"already tagged {label}", timeout=2)
                 return
@@ -267,7 +279,7 @@ class AnnotateScreen(ClaimMatching, Screen):
             if target is None:
                 self.notify("no number under the cursor" if label == "figure" else "no sentence here", timeout=3)
                 return
-        if any(s.start == target[0] and s.end == target[1] and s.label == label for s in self.spans):
+        if any(s.start == target[0] and s.end == target[1] and s.label == label for s in self.own_spans()):
             self.notify(f"already tagged {label}", timeout=2)
             return
         attrs = figure_attrs(view.text, *target) if label == "figure" else {}
@@ -350,7 +362,9 @@ class AnnotateScreen(ClaimMatching, Screen):
         covering = self.view.spans_at_cursor()
         self.span_list.set_current(frozenset(span.id for span in covering))
         # In words too: the span list folds away on narrow terminals, and colour may be off.
-        self.status.show(under=" › ".join(span.label for span in covering))
+        suggested = self.suggestion_ids()
+        self.status.show(under=" › ".join(span.label + ("?" if span.id in suggested else "") for span in covering),
+                         suggestion=self.suggestion_detail())
 
     def save_position(self) -> None:
         """Remember the cursor, so the next start comes back here."""

@@ -119,6 +119,7 @@ class ReviewScreen(AnnotateScreen):
     """One article's proposals and its gold layer; see the module docstring."""
 
     BINDINGS = REVIEW
+    SHOWS_SUGGESTIONS = False  # its dim spans are undecided proposals
 
     def __init__(self, article_id: str, cursor: int | None = None) -> None:
         super().__init__(article_id, cursor)

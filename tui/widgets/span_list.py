@@ -1,5 +1,7 @@
 """The side panel listing an article's spans: label, text, a quote's
 speaker, a figure's value. The spans under the cursor are highlighted.
+Pending suggestions are listed too, dim and with a ``?`` after their label
+(so they read apart without colour), and counted apart in the title.
 
 A Line API list, so an article with thousands of spans costs one row per
 screen line. It takes no focus: the keys act on the document.
@@ -30,10 +32,12 @@ def span_details(span: Span) -> str:
     parts = []
     if attrs.get("speaker"):
         parts.append(f"— {attrs['speaker']}")
+    # A figure's qualifier ("well over") is part of its value.
+    qualifier = f"{attrs['approx']} " if attrs.get("approx") else ""
     if attrs.get("value") is not None:
-        parts.append(f"= {_number(attrs['value'])}")
+        parts.append(f"= {qualifier}{_number(attrs['value'])}")
     elif attrs.get("low") is not None:
-        parts.append(f"= {_number(attrs['low'])}–{_number(attrs.get('high'))}")
+        parts.append(f"= {qualifier}{_number(attrs['low'])}–{_number(attrs.get('high'))}")
     if attrs.get("unit") and parts and parts[-1].startswith("="):
         parts[-1] += f" {attrs['unit']}"
     if attrs.get("note"):
@@ -56,12 +60,15 @@ class SpanList(ScrollView):
         super().__init__(id=id)
         self.labels = labels
         self.spans: list[Span] = []
+        self.suggested: frozenset[str] = frozenset()
+        self.note = ""
         self.current: frozenset[str] = frozenset()
         self._painter: SpanPainter | None = None
 
-    def set_spans(self, spans: list[Span]) -> None:
-        """Show these spans."""
-        self.spans = spans
+    def set_spans(self, spans: list[Span], *, suggested: frozenset[str] = frozenset(), note: str = "") -> None:
+        """Show these spans; ``suggested`` are the ids of pending suggestions
+        among them, ``note`` ends the title line."""
+        self.spans, self.suggested, self.note = spans, suggested, note
         self.virtual_size = Size(self.scrollable_content_region.width, len(spans) + 1)
         self.refresh()
 
@@ -88,7 +95,10 @@ class SpanList(ScrollView):
         row = self.scroll_offset.y + y
         base = self.rich_style
         if row == 0:
-            title = f" {len(self.spans)} span{'s' if len(self.spans) != 1 else ''}"
+            own = len(self.spans) - len(self.suggested)
+            title = f" {own} span{'s' if own != 1 else ''}"
+            title += f" · {len(self.suggested)} suggested" if self.suggested else ""
+            title += f" · {self.note}" if self.note else ""
             return Strip([Segment(title, base + self.get_component_rich_style("span-list--title"))]).adjust_cell_length(width, base)
         if row > len(self.spans):
             return Strip.blank(width, base)
@@ -98,8 +108,9 @@ class SpanList(ScrollView):
         label_style = base + self._painter.style((PaintedSpan(span.id, span.start, span.end, span.label, span.status == "pending"),))
         line_style = base + self.get_component_rich_style("span-list--current") if span.id in self.current else base
         details = span_details(span)
+        name = f"{span.label[:6]}?" if span.id in self.suggested else span.label[:7]
         segments = [
-            Segment(f"{span.label[:7]:<7}", label_style),
+            Segment(f"{name:<7}", label_style),
             Segment(" ", line_style),
             Segment(visible(span.text, keep_newlines=False), line_style),
         ]

@@ -5,8 +5,9 @@ Each label owns one attribute (claim underline, quote bold, figure italic,
 then strike and so on by label position), so overlapping and nested spans
 stay apart: a figure inside a quote inside a claim is underlined, bold and
 italic at once. The outermost span also tints the background in its label
-colour and inner spans colour the text. Pending suggestions are dim and
-never tinted.
+colour and inner spans colour the text. Pending suggestions are never
+tinted, and text under any pending suggestion is dim, so a suggested figure
+inside an accepted claim looks unlike an accepted one, without colour too.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class SpanPainter:
                 bgcolor = self._tint(outer, 0.45)
             if len(accepted) > 1 and (inner := self.labels.get(accepted[-1].label)) is not None:
                 color = Color.parse(inner.colour).lighten(0.25).rich_color
-        elif covering:
+        if len(accepted) < len(covering):
             attributes["dim"] = True
         style = Style(color=color, bgcolor=bgcolor, **attributes)
         self._cache[key] = style

@@ -7,9 +7,16 @@ from textual.widgets import Static
 
 from tui.safe_text import visible
 
+# Narrower than this, a suggestion's details are left out rather than cut to nothing.
+MIN_DETAIL = 12
+
 
 class StatusLine(Static):
-    """``article k of n · outlet · annotator · labels under the cursor · selection · saved``."""
+    """``article k of n · outlet · annotator · labels under the cursor ·
+    suggestion under the cursor · selection · saved``.
+
+    The suggestion's details give way first when the line is too long, so the
+    saved mark stays in sight."""
 
     DEFAULT_CSS = """
     StatusLine { height: 1; background: $panel; color: $foreground; padding: 0 1; }
@@ -22,6 +29,7 @@ class StatusLine(Static):
         self.annotator = ""
         self.selection = 0
         self.under = ""
+        self.suggestion = ""
         self.saved = True
         self.note = ""
 
@@ -44,14 +52,27 @@ class StatusLine(Static):
         if self.under:
             text.append(" · ")
             text.append(self.under, "italic")
+        tail = Text(end="")
         if self.selection:
-            text.append(f" · sel {self.selection}")
+            tail.append(f" · sel {self.selection}")
         if self.note:
-            text.append(" · ")
-            text.append(visible(self.note, keep_newlines=False), "italic")
-        text.append(" · ")
-        text.append("saved" if self.saved else "saving…", "bold" if self.saved else "reverse")
+            tail.append(" · ")
+            tail.append(visible(self.note, keep_newlines=False), "italic")
+        tail.append(" · ")
+        tail.append("saved" if self.saved else "saving…", "bold" if self.saved else "reverse")
+        if self.suggestion:
+            width = self.content_size.width
+            room = width - text.cell_len - tail.cell_len - 3 if width else len(self.suggestion)
+            if room >= MIN_DETAIL:
+                detail = Text(visible(self.suggestion, keep_newlines=False), "italic")
+                detail.truncate(room, overflow="ellipsis")
+                text.append(" · ")
+                text.append(detail)
+        text.append(tail)
         return text
 
     def on_mount(self) -> None:
+        self.update(self._text())
+
+    def on_resize(self) -> None:
         self.update(self._text())
