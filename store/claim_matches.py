@@ -3,7 +3,10 @@
 :class:`ClaimMatcher` keeps a :class:`corpus.claim_index.ClaimIndex` of every
 claim, built once and then kept up to date from the events table (every
 change to a span is an event, so the events since the last look name
-exactly the spans to re-read), and answers for one claim with the claims of
+exactly the spans to re-read). The index holds no claim text (the few a
+query returns are read back by span id) and is kept between runs in the
+user's cache folder (:mod:`store.index_cache`), so a start catches up with
+the events since it was saved instead of building it again. The matcher answers for one claim with the claims of
 other articles that match it (or conflict with it, or that an annotator
 linked or kept apart) and the sentences of other articles that match it but
 carry no claim yet.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from store.sqlite import sqlite_utils
 
@@ -23,10 +27,21 @@ from corpus.claim_index import ClaimIndex
 from corpus.claim_match import DEFAULT_THRESHOLD, MatchVerdict, compare
 from store.claim_sentences import SentenceIndex
 from store.claims import Claim, ClaimStore, Decision
+from store.index_cache import MATCHING_CODE, code_version, index_cache_path, load_index_cache, save_index_cache
 
 # Candidates asked of an index per wanted match: some are in the claim's own
 # article, already tagged, or below the threshold.
 _OVERFETCH = 3
+# Claims changed since the index was last saved before it is saved again:
+# catching up on this many at the next start takes about a second, saving a
+# million-claim index a few.
+_RESAVE_AFTER = 5000
+_FORMAT = 1
+
+
+def claim_cache_path(db_path: Path | str) -> Path:
+    """Where the claim index of the database at ``db_path`` is kept: the user's cache folder."""
+    return index_cache_path(db_path, "claims")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,29 +82,64 @@ class ClaimMatcher:
     """The matches of a claim among the database's other claims and untagged sentences."""
 
     def __init__(self, db: sqlite_utils.Database, *, sentences: SentenceIndex | None = None,
-                 threshold: float = DEFAULT_THRESHOLD) -> None:
+                 threshold: float = DEFAULT_THRESHOLD, cache: Path | None = None) -> None:
+        """``cache`` is the file the claim index is kept in between runs (:func:`claim_cache_path`);
+        None keeps nothing."""
         self.db = db
         self.claims = ClaimStore(db)
         self.sentences = sentences
         self.threshold = threshold
+        self.cache = cache
         self.index: ClaimIndex | None = None
         self._seen = 0  # the last event applied to the index
+        self._unsaved = 0  # claims changed since the index was saved
 
     def _last_event(self) -> int:
         return self.db.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()[0]
 
+    def _event_id(self, seq: int) -> str | None:
+        row = self.db.execute("SELECT id FROM events WHERE seq = ?", [seq]).fetchone()
+        return row[0] if row else None
+
+    def _identity(self) -> tuple | None:
+        return self.db.execute("SELECT id, hash FROM articles ORDER BY rowid LIMIT 1").fetchone()
+
+    def _texts(self, span_ids: list[str]) -> dict[str, str]:
+        return {span_id: claim.text for span_id, claim in self.claims.get(span_ids).items()}
+
+    def _load(self) -> bool:
+        saved = load_index_cache(self.cache, {"format": _FORMAT, "code": code_version(MATCHING_CODE),
+                                              "identity": self._identity()})
+        # The event the index was saved at, still there under the same id:
+        # the same history, so the events since say what changed.
+        if saved is None or saved.get("seen_id") != self._event_id(saved.get("seen", 0)):
+            return False
+        self.index, self._seen = saved["index"], saved["seen"]
+        self.index.texts = self._texts
+        self.index.threshold = self.threshold
+        return True
+
+    def _save(self) -> None:
+        if self.cache is not None:
+            save_index_cache(self.cache, {
+                "format": _FORMAT, "code": code_version(MATCHING_CODE), "identity": self._identity(),
+                "seen": self._seen, "seen_id": self._event_id(self._seen), "index": self.index,
+            })
+        self._unsaved = 0
+
     def sync(self, *, on_progress: Callable[[int], None] | None = None) -> int:
-        """Bring the claim index up to date (building it the first time); returns how
-        many claims it added, replaced or dropped."""
-        if self.index is None:
+        """Bring the claim index up to date (loading it from the cache, or building it,
+        the first time); returns how many claims it added, replaced or dropped."""
+        if self.index is None and not (self.cache is not None and self._load()):
             # Read the marker first: a change made while the claims stream is
             # applied again on the next sync, which is harmless.
             self._seen = self._last_event()
-            self.index = ClaimIndex(threshold=self.threshold)
+            self.index = ClaimIndex(threshold=self.threshold, texts=self._texts)
             for count, claim in enumerate(self.claims.claims(), 1):
                 self.index.add(claim.span_id, claim.text)
                 if on_progress:
                     on_progress(count)
+            self._save()
             return len(self.index)
         top = self._last_event()
         if top == self._seen:
@@ -106,6 +156,9 @@ class ClaimMatcher:
             else:
                 self.index.remove(span_id)
         self._seen = top
+        self._unsaved += len(changed)
+        if self._unsaved >= _RESAVE_AFTER:
+            self._save()
         return len(changed)
 
     def claim_matches(self, claim: Claim, k: int = 10) -> list[ClaimMatch]:

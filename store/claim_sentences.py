@@ -20,11 +20,6 @@ from pathlib import Path
 
 from store.sqlite import sqlite_utils
 
-import corpus.claim_index
-import corpus.claim_match
-import corpus.claim_text
-import corpus.figures
-import corpus.numbers
 import corpus.sentences
 from corpus.claim_index import NumberedClaimIndex
 from corpus.claim_match import DEFAULT_THRESHOLD, MatchVerdict
@@ -32,16 +27,13 @@ from corpus.claim_text import MIN_WORDS
 from corpus.sentences import sentence_bounds
 from store.claims import CLAIM_LABEL
 from store.db import read_pages
-from store.index_cache import code_version, index_cache_path, load_index_cache, save_index_cache
+from store.index_cache import MATCHING_CODE, code_version, index_cache_path, load_index_cache, save_index_cache
 
 # Longer "sentences" are lists, tables or clutter the splitter could not cut.
 MAX_SENTENCE_CHARS = 1000
 # Articles read per snapshot while indexing.
 _PAGE = 200
-# The modules whose code decides what the index holds: a cache made by
-# other code is rebuilt.
-_INDEX_CODE = (corpus.claim_index, corpus.claim_match, corpus.claim_text, corpus.figures, corpus.numbers,
-               corpus.sentences)
+_INDEX_CODE = (*MATCHING_CODE, corpus.sentences)
 _FORMAT = 2
 
 SentenceKey = tuple[str, int, int]

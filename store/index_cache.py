@@ -18,6 +18,16 @@ from types import ModuleType
 
 import platformdirs
 
+import corpus.claim_index
+import corpus.claim_match
+import corpus.claim_text
+import corpus.figures
+import corpus.numbers
+
+# The modules whose code decides what a matching index holds: a cache made
+# by other code is rebuilt.
+MATCHING_CODE = (corpus.claim_index, corpus.claim_match, corpus.claim_text, corpus.figures, corpus.numbers)
+
 
 def index_cache_path(db_path: Path | str, kind: str) -> Path:
     """Where the ``kind`` index (``"sentences"``, ``"claims"``) of the database at ``db_path`` is kept."""

@@ -243,3 +243,25 @@ def test_an_untagged_sentence_after_accents_and_curly_quotes_comes_back_exactly(
     [match] = [m for m in index.search(FUEL, skip_articles={"w1", "c1", "l2"}) if m.verdict.same]
     assert (match.article_id, match.text) == ("u1", FUEL_THIRD)
     assert store.articles.get("u1").text[match.start:match.end] == FUEL_THIRD
+
+
+def test_the_claim_index_is_kept_between_runs_and_catches_up_with_changes_made_since(store, claims, tmp_path,
+                                                                                      monkeypatch):
+    kept = tmp_path / "cache" / "claims.pickle"
+    fuel, again, third = tag(store, "w1", FUEL), tag(store, "c1", FUEL_AGAIN), tag(store, "l2", FUEL_THIRD)
+    query = claims.get([fuel.id])[fuel.id]
+    assert len(ClaimMatcher(store.db, cache=kept).claim_matches(query)) == 2
+    assert kept.exists() and kept.stat().st_mode & 0o077 == 0
+    store.spans.delete(third.id, third.version, "ann")
+    troops = tag(store, "w1", TROOPS)
+    # A later start reads no claim but those the events since name.
+    monkeypatch.setattr(ClaimStore, "claims", lambda self, **options: iter(()))
+    reopened = ClaimMatcher(store.db, cache=kept)
+    assert reopened.sync() == 2 and troops.id in reopened.index and third.id not in reopened.index
+    assert [m.claim.span_id for m in reopened.claim_matches(query)] == [again.id]
+    monkeypatch.undo()
+    with Store(tmp_path / "other.db") as other:
+        Ingester(other.db).run([ArticleRecord(source="t", id="x", outlet="Wire", text=f"{OTHER} {PADDING}")])
+        elsewhere = ClaimMatcher(other.db, cache=kept)
+        elsewhere.sync()
+        assert len(elsewhere.index) == 0  # built afresh: that database has no claims

@@ -2,9 +2,9 @@
 
 The :class:`store.claim_matches.ClaimMatcher` and its indexes live in one
 :class:`tui.store_thread.StoreThread` with its own connection: building an
-index (seconds on a large corpus, minutes the first time for the sentence
-index) holds up neither the writer (tagging, undo) nor the reader (library
-pages). The thread starts with the first match asked for; numpy and
+index (minutes the first time on a large corpus; later starts load it from
+its cache file in seconds) holds up neither the writer (tagging, undo) nor
+the reader (library pages). The thread starts with the first match asked for; numpy and
 rapidfuzz are imported there, not at the app's start.
 """
 
@@ -42,11 +42,11 @@ class MatchService:
 
     def _matcher_for(self, store: Store) -> ClaimMatcher:
         if self._matcher is None:
-            from store.claim_matches import ClaimMatcher
+            from store.claim_matches import ClaimMatcher, claim_cache_path
             from store.claim_sentences import SentenceIndex, sentence_cache_path
 
             sentences = SentenceIndex(store.db, cache=sentence_cache_path(self.db_path))
-            self._matcher = ClaimMatcher(store.db, sentences=sentences)
+            self._matcher = ClaimMatcher(store.db, sentences=sentences, cache=claim_cache_path(self.db_path))
         return self._matcher
 
     def stop(self) -> None:
