@@ -10,7 +10,12 @@
    third after 1% more claims are tagged; a fourth that also lists each
    cluster's untagged sentences, building the sentence index first. Peak
    memory of the first run and the fourth.
-2. sentence index: ``--articles`` articles of about 3 KB, each 20 sentences
+2. claim index of the Matches panel (``--matcher``, on its own): the
+   ``--claims`` tagged claims of 1. Timed: building it and saving its cache
+   file (peak memory), then, in a fresh process, loading it (peak memory,
+   what the process holds once loaded) and the claim matches of tagged
+   claims (median and 95th percentile).
+3. sentence index: ``--articles`` articles of about 3 KB, each 20 sentences
    drawn from the same generator (so rewordings sit in other articles, as
    in a real corpus). Timed: building it (peak memory), then, in a fresh
    process as the app is, loading its cache file (peak memory, and what the
@@ -26,7 +31,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import sqlite3
 import statistics
 import subprocess
@@ -47,7 +51,10 @@ OUTLETS = ["Northgate Wire", "The Ostel Courier", "Continental Observer", "The B
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # Not getrusage's ru_maxrss: a child started by fork and exec inherits
+    # the parent's peak there, and the parent holds every generated text.
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
 
 
 def claim_texts(count: int, seed: int) -> list[str]:
@@ -157,6 +164,47 @@ def child_search(path: str, cache: str, queries: list[str]) -> dict:
             "search_p95_ms": times[int(0.95 * len(times)) - 1]}
 
 
+def child_matcher(path: str, cache: str, fresh: bool) -> dict:
+    from store import Store
+    from store.claim_matches import ClaimMatcher
+
+    with Store(path) as store:
+        before = rss_mb()
+        started = time.perf_counter()
+        matcher = ClaimMatcher(store.db, cache=Path(cache))
+        matcher.sync()
+        ready = time.perf_counter() - started
+        result = {"claims": len(matcher.index), "ready_s": ready, "peak_mb": peak_rss_mb(),
+                  "index_mb": rss_mb() - before}
+        if fresh:
+            return result
+        queries = list(matcher.claims.get(f"art-{n:07d}-3" for n in range(0, 2200, 10)).values())
+        for claim in queries[:20]:  # warm-up
+            matcher.claim_matches(claim)
+        times = []
+        for claim in queries[20:]:
+            started = time.perf_counter()
+            matcher.claim_matches(claim)
+            times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {**result, "cache_mb": Path(cache).stat().st_size / 1e6, "median_ms": statistics.median(times),
+            "p95_ms": times[int(0.95 * len(times)) - 1]}
+
+
+def bench_matcher(count: int, folder: Path) -> None:
+    path = folder / "claims.db"
+    make_database(path, claim_texts(count, seed=3), tag=True, per_article=CLAIMS_PER_ARTICLE)
+    cache = str(folder / "claims.pickle")
+    built = in_child("child_matcher", str(path), cache, True)
+    loaded = in_child("child_matcher", str(path), cache, False)
+    print(f"claim index: {built['claims']:,} claims")
+    print(f"  build {built['ready_s']:.1f} s, peak RSS {built['peak_mb']:.0f} MB, index {built['index_mb']:.0f} MB; "
+          f"cache file {loaded['cache_mb']:.0f} MB")
+    print(f"  a fresh process: loaded in {loaded['ready_s']:.1f} s, peak RSS {loaded['peak_mb']:.0f} MB, "
+          f"index {loaded['index_mb']:.0f} MB")
+    print(f"  claim matches: median {loaded['median_ms']:.1f} ms, p95 {loaded['p95_ms']:.1f} ms")
+
+
 def in_child(function: str, *args) -> dict:
     result = subprocess.run([sys.executable, __file__, "--child", function, json.dumps(args)],
                             capture_output=True, text=True, check=True)
@@ -212,8 +260,12 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--articles", type=int, default=100_000, help="articles for the sentence index (0: skip)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--matcher", action="store_true", help="only the claim index of the Matches panel")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as folder:
+        if args.matcher:
+            bench_matcher(args.claims, Path(folder))
+            return
         if args.claims:
             bench_dedup(args.claims, args.workers, Path(folder))
         if args.articles:
