@@ -34,11 +34,7 @@ def test_numeric_puts_labels_on_digits_and_emacs_moves_the_palette(no_user):
 
 
 def test_every_binding_of_the_app_has_an_id_in_the_default_keymap():
-    from tui.screens import review
-
-    tables = [bindings.APP, bindings.LIBRARY, bindings.LIBRARY_TABLE, bindings.DOCUMENT, bindings.ANNOTATE,
-              bindings.SEARCH, bindings.ATTRIBUTES, bindings.HELP, review.REVIEW, review.QUEUE, bindings.MATCHES,
-              bindings.CLAIMS_LIST, bindings.CLAIMS]
+    tables = [table for screen in bindings.SCREEN_TABLES.values() for table in screen]
     ids = [binding.id for table in tables for binding in table]
     assert None not in ids
     assert sorted(ids) == sorted(default_keys())

@@ -10,6 +10,7 @@ import pytest
 
 from store import Store
 from store.progress import ProgressStore
+from store.assignment import Assigner
 from store.suggestions import SuggestionStore
 from tui_support import FIRST, add_nested_spans, make_app, make_db, settle
 
@@ -36,6 +37,7 @@ async def settled(pilot) -> None:
 def test_library(db, snap_compare, size):
     with Store(db) as store:  # start on the library, not on the resumed article
         store.db.execute("DELETE FROM progress WHERE status = 'open'")
+        Assigner(store.db).touch("a2", "bea")  # someone else has it open
     assert snap_compare(make_app(db), terminal_size=size, run_before=settled)
 
 

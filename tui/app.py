@@ -24,9 +24,10 @@ import sqlite3
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App
-from textual.command import Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from store.errors import StoreError
+from tui.article_hold import ArticleHold
 from tui.bindings import APP
 from tui.keymap import Keymap, load_keymap
 from tui.matching import MatchService
@@ -91,6 +92,23 @@ class ActionCommands(Provider):
                           lambda a=binding.action, n=active.node: self.app.call_later(self.app.run_action, a, n))
 
 
+class ScreenCommands(Provider):
+    """Command palette: the team's screens, from anywhere."""
+
+    SCREENS = (("Review queue: articles finished by several annotators", "review_queue"),
+               ("Team statistics: progress and agreement", "stats"))
+
+    async def discover(self) -> Hits:
+        for name, action in self.SCREENS:
+            yield DiscoveryHit(name, lambda a=action: self.app.call_later(self.app.run_action, a))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, action in self.SCREENS:
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), lambda a=action: self.app.call_later(self.app.run_action, a))
+
+
 class ClaimdeskApp(App, inherit_bindings=False):
     """The annotator: see the module docstring. (Textual's own ctrl+q and
     ctrl+c bindings have no ids, so a keymap could not move them: ours replace them.)"""
@@ -98,7 +116,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
     TITLE = "claimdesk"
     CSS_PATH = "app.tcss"
     BINDINGS = APP
-    COMMANDS = App.COMMANDS | {ArticleCommands, ActionCommands}
+    COMMANDS = App.COMMANDS | {ArticleCommands, ActionCommands, ScreenCommands}
 
     def __init__(self, db_path: Path | str, annotator: str, keymap: str | Keymap = "default",
                  *, user_keymap: Path | None = None) -> None:
@@ -117,6 +135,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
         self.writer = StoreThread(self.db_path, "claimdesk-writer")
         self.reader = StoreThread(self.db_path, "claimdesk-reader")
         self.matching = MatchService(self.db_path)
+        self.article_hold = ArticleHold(self)
         self._signals: list[int] = []
         self.hung_up = False
 
@@ -247,18 +266,39 @@ class ClaimdeskApp(App, inherit_bindings=False):
         self.with_labels(show)
 
     def open_next_unfinished(self, after_article_id: str | None) -> None:
-        """Open the next article this annotator has not finished, if any."""
+        """Open the article the team's assignment gives this annotator next
+        (fewer finishers than the overlap asks for, preferably one nobody
+        else has open), leaving ``after_article_id``; if any."""
         annotator = self.annotator
+
+        def next_for(store) -> str | None:
+            from store.assignment import Assigner
+
+            return Assigner(store.db).next_for(annotator, leaving=after_article_id)
 
         def go(article_id: str | None) -> None:
             if article_id is None:
-                self.notify("You have finished every article.", timeout=4)
+                self.notify("No article left for you: each is done by you or by enough others.", timeout=4)
                 if self.annotate_screen() is not None:
                     self.pop_screen()
             else:
                 self.open_article(article_id)
 
-        self.run_job(self.writer, lambda store: store.progress.next_unfinished(annotator, after_article_id), go)
+        self.run_job(self.writer, next_for, go)
+
+    def action_review_queue(self) -> None:
+        """Show the articles waiting for review, the most disagreement first."""
+        from tui.screens.review import ReviewQueueScreen
+
+        if not isinstance(self.screen, ReviewQueueScreen):
+            self.push_screen(ReviewQueueScreen())
+
+    def action_stats(self) -> None:
+        """Show the team's progress and agreement."""
+        from tui.screens.stats import StatsScreen
+
+        if not isinstance(self.screen, StatsScreen):
+            self.push_screen(StatsScreen())
 
     def action_claims(self) -> None:
         """Show the claims of the corpus in clusters across outlets."""

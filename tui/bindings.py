@@ -24,6 +24,8 @@ ARTICLES = "Articles"
 VIEW = "View"
 MATCHING = "Claim matches"
 SUGGESTIONS = "Suggestions (drawn dim, listed as label?)"
+TEAM = "Team"
+REVIEWING = "Review"
 GENERAL = "General"
 
 # Binding id to its group on the help screen. (Textual's own Binding.group
@@ -62,6 +64,8 @@ LIBRARY = [
     bind("library.filter-status", "filter_status", "Status", VIEW, show=True),
     bind("library.clear-filters", "clear_filters", "Clear filters", VIEW),
     bind("library.next-unfinished", "next_unfinished", "Next unfinished", ARTICLES, show=True),
+    bind("library.review-queue", "app.review_queue", "Review queue", TEAM),
+    bind("library.stats", "app.stats", "Team stats", TEAM),
 ]
 
 DOCUMENT = [
@@ -141,6 +145,28 @@ CLAIMS = [
     bind("claims.close", "close", "Close", GENERAL, show=True),
 ]
 
+# The review screen is the annotate screen with these on top (Enter finishes
+# the review instead of marking the article done; a and x decide proposals).
+REVIEW = [
+    bind("review.accept", "accept", "Accept", REVIEWING, show=True),
+    bind("review.reject", "reject", "Reject", REVIEWING, show=True),
+    bind("review.finish", "mark_done", "Reviewed, next", REVIEWING, show=True),
+    bind("review.queue", "queue", "Queue", REVIEWING, show=True),
+]
+
+REVIEW_QUEUE = [
+    bind("review-queue.open", "open", "Review", ARTICLES, show=True),
+    bind("review-queue.refresh", "refresh", "Refresh", VIEW, show=True),
+    bind("review-queue.close", "close", "Close", GENERAL, show=True),
+]
+
+STATS = [
+    bind("stats.refresh", "refresh", "Refresh", VIEW, show=True),
+    bind("stats.close", "close", "Close", GENERAL, show=True),
+    bind("stats.scroll-down", "scroll('down')", "Scroll down", MOVE),
+    bind("stats.scroll-up", "scroll('up')", "Scroll up", MOVE),
+]
+
 SEARCH = [
     bind("search.next", "next_match", "Next match", VIEW, show=True),
     bind("search.close", "close", "Close search", VIEW, show=True),
@@ -178,6 +204,9 @@ SCREEN_TABLES: dict[str, list[list[Binding]]] = {
     "Matches panel (m on the annotate screen)": [MATCHES],
     "Claims (clusters across outlets)": [CLAIMS_LIST, CLAIMS],
     "Library": [LIBRARY_TABLE, LIBRARY],
+    "Review (the annotate keys, and these)": [REVIEW],
+    "Review queue": [REVIEW_QUEUE],
+    "Team stats": [STATS],
     "Everywhere": [APP],
     "Attribute editor": [ATTRIBUTES],
     "Help": [HELP],

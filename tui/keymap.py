@@ -36,6 +36,7 @@ SCREENS = {
     # finish key replaces mark-done on purpose).
     "review": ("app", "review"),
     "review queue": ("app", "review-queue"),
+    "stats": ("app", "stats"),
     "search bar": ("app", "search"),
     # The Matches panel takes focus: its keys shadow the annotate screen's (l, x).
     "matches panel": ("app", "matches"),

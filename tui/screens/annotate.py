@@ -165,6 +165,7 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
             self._list_spans()
             done = " · done" if before and before.status == "done" else ""
             self.status.show(position=f"article {position:,} of {total:,}{done}", outlet=article.outlet)
+            self.app.article_hold.opened(article.id)
             self.post_message(ArticleOpened(article.id))
 
         self.app.run_job(self.app.writer, job, show)
@@ -193,6 +194,7 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
         """
         article_id = self.article_id
         self._unsaved += 1
+        self.app.article_hold.active()
         self.status.show(saved=False)
 
         def run(store: Store):
@@ -357,6 +359,7 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_CURSOR_AFTER_S, self.save_position)
+        self.app.article_hold.active()
 
     def _update_current(self) -> None:
         covering = self.view.spans_at_cursor()
@@ -378,6 +381,13 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
 
     def on_unmount(self) -> None:
         self.save_position()
+        if self.article is not None:
+            self.app.article_hold.left(self.article_id)
+
+    def on_screen_resume(self) -> None:
+        # Back from a screen above, which may have opened another article.
+        if self.article is not None:
+            self.app.article_hold.opened(self.article_id)
 
     def action_search(self) -> None:
         """Open the search bar."""

@@ -1,4 +1,9 @@
-"""The library: the start screen, a table of articles paged from SQLite."""
+"""The library: the start screen, a table of articles paged from SQLite.
+
+Who else has each article open is read again every few seconds in the
+reader thread (one small query over the live soft locks), and only the
+cells that changed are redrawn, so an idle library sends nothing.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 200
 SEARCH_DELAY_S = 0.15
+OPEN_BY_EVERY_S = 3.0
 
 EMPTY_HELP = """\
 There are no articles yet in
@@ -63,6 +69,7 @@ class LibraryScreen(Screen):
         self.total = 0
         self.counts: dict[str, int] = {}
         self._search_timer = None
+        self._reading_open_by = False
 
     def compose(self) -> ComposeResult:
         yield Static(Text("claimdesk library", style="bold"), id="library-header")
@@ -80,6 +87,7 @@ class LibraryScreen(Screen):
     def on_mount(self) -> None:
         self.app.run_job(self.app.reader, lambda store: store.articles.outlets(), self._got_outlets,
                          on_error=lambda error: None)  # no database: the empty page says what to do
+        self.set_interval(OPEN_BY_EVERY_S, self.refresh_open_by)
 
     def on_screen_resume(self) -> None:
         # First shown, or back from an article whose status and span count may have changed.
@@ -99,21 +107,21 @@ class LibraryScreen(Screen):
         """Read a page of rows in the reader thread, then show it."""
         annotator, filters = self.app.annotator, self._filters()
 
-        def job(store) -> tuple[list[LibraryRow], dict[str, int]]:
+        def job(store) -> tuple[list[LibraryRow], dict[str, int], dict[str, list[str]]]:
             progress = store.progress
             if last:
                 rows = progress.last_page(annotator, limit=PAGE_SIZE, **filters)
             else:
                 rows = progress.library_page(annotator, after_rowid=after_rowid, before_rowid=before_rowid,
                                              limit=PAGE_SIZE, **filters)
-            return rows, progress.counts(annotator)
+            return rows, progress.counts(annotator), self._open_by(store)
 
-        def show(result: tuple[list[LibraryRow], dict[str, int]]) -> None:
-            rows, self.counts = result
+        def show(result: tuple[list[LibraryRow], dict[str, int], dict[str, list[str]]]) -> None:
+            rows, self.counts, open_by = result
             self.total = self.counts["articles"]
             if (after_rowid or before_rowid) and not rows and not keep:
                 return  # already at the first or last page
-            self.table.show_rows(rows, cursor_at_end=last or before_rowid is not None)
+            self.table.show_rows(rows, open_by, cursor_at_end=last or before_rowid is not None)
             if keep is not None:
                 for index, row in enumerate(rows):
                     if row.id == keep:
@@ -121,6 +129,29 @@ class LibraryScreen(Screen):
             self._show_header()
 
         self.app.run_job(self.app.reader, job, show, on_error=self._show_error)
+
+    def _open_by(self, store) -> dict[str, list[str]]:
+        """Article id to the other annotators who have it open now (in a store thread)."""
+        from store.assignment import Assigner
+
+        me = self.app.annotator
+        holders = Assigner(store.db).open_now()
+        return {article: others for article, names in holders.items() if (others := [n for n in names if n != me])}
+
+    def refresh_open_by(self) -> None:
+        """Read again who else has which article open (while the library is shown)."""
+        if not self.is_current or self._reading_open_by or not self.table.rows_shown:
+            return
+        self._reading_open_by = True
+
+        def show(open_by: dict[str, list[str]]) -> None:
+            self._reading_open_by = False
+            self.table.set_open_by(open_by)
+
+        def failed(error: Exception) -> None:
+            self._reading_open_by = False
+
+        self.app.run_job(self.app.reader, self._open_by, show, on_error=failed)
 
     def _show_error(self, error: Exception) -> None:
         self.total = 0

@@ -23,7 +23,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widget import Widget
@@ -33,8 +32,7 @@ from store import Store
 from store.models import Label, Span
 from store.review import ArticleReview, Proposal, QueueEntry, Reviewer, article_review, review_queue
 from tui.app import ClaimdeskApp
-from tui.bindings import label_bindings
-from tui.keymap import default_keys
+from tui.bindings import REVIEW, REVIEW_QUEUE, label_bindings
 from tui.messages import ArticleOpened, CursorMoved
 from tui.safe_text import plain, visible
 from tui.screens.annotate import AnnotateScreen
@@ -44,24 +42,6 @@ from tui.widgets.span_paint import PaintedSpan, SpanPainter
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-
-def _keys(binding_id: str, fallback: str) -> str:
-    """Default keys from keymaps/default.toml once it has a [review] section."""
-    return default_keys().get(binding_id, fallback)
-
-
-REVIEW = [
-    Binding(_keys("review.accept", "a"), "accept", "Accept", show=True, id="review.accept"),
-    Binding(_keys("review.reject", "x"), "reject", "Reject", show=True, id="review.reject"),
-    Binding(_keys("review.finish", "enter"), "mark_done", "Reviewed, next", show=True, id="review.finish"),
-    Binding(_keys("review.queue", "Q"), "queue", "Queue", show=True, id="review.queue"),
-]
-
-QUEUE = [
-    Binding(_keys("review-queue.open", "enter"), "open", "Review", show=True, id="review-queue.open"),
-    Binding(_keys("review-queue.refresh", "r"), "refresh", "Refresh", show=True, id="review-queue.refresh"),
-    Binding(_keys("review-queue.close", "escape"), "close", "Close", show=True, id="review-queue.close"),
-]
 
 DECISION_MARKS = {"accepted": "✓", "rejected": "✗", None: "?"}
 
@@ -338,7 +318,7 @@ def review_screen_class(labels: list[Label]) -> type[ReviewScreen]:
 class ReviewQueueScreen(Screen):
     """Articles finished by several annotators, the most disagreement first."""
 
-    BINDINGS = QUEUE
+    BINDINGS = REVIEW_QUEUE
     DEFAULT_CSS = """
     ReviewQueueScreen #queue-header { height: 1; background: $panel; padding: 0 1; }
     ReviewQueueScreen DataTable { height: 1fr; }

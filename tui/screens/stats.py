@@ -13,13 +13,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from store.stats import PairStats, TeamStats, team_stats
-from tui.keymap import default_keys
+from tui.bindings import STATS
 from tui.safe_text import visible
 
 if TYPE_CHECKING:
@@ -29,18 +28,6 @@ EIGHTHS = " ▏▎▍▌▋▊▉"
 TRACK = "░"  # the empty part of a bar, so its length reads without colour
 BAR_WIDTH = 12
 
-
-def _keys(binding_id: str, fallback: str) -> str:
-    """Default keys from keymaps/default.toml once it has a [stats] section."""
-    return default_keys().get(binding_id, fallback)
-
-
-STATS = [
-    Binding(_keys("stats.refresh", "r"), "refresh", "Refresh", show=True, id="stats.refresh"),
-    Binding(_keys("stats.close", "escape,q"), "close", "Close", show=True, id="stats.close"),
-    Binding(_keys("stats.scroll-down", "down,j"), "scroll('down')", "Scroll down", id="stats.scroll-down"),
-    Binding(_keys("stats.scroll-up", "up,k"), "scroll('up')", "Scroll up", id="stats.scroll-up"),
-]
 
 
 def bar(value: float | None, maximum: float, width: int = BAR_WIDTH) -> str:

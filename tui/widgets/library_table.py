@@ -2,7 +2,9 @@
 
 The table holds one page (a few hundred rows, read by keyset from SQLite);
 moving past its first or last row asks the screen for the page beyond, so
-a million-article database costs what a ten-article one does.
+a million-article database costs what a ten-article one does. The "Open by"
+column names the other annotators who have an article open right now; the
+screen refreshes it on its own, cell by cell.
 """
 
 from __future__ import annotations
@@ -19,11 +21,23 @@ from tui.safe_text import plain
 if TYPE_CHECKING:
     from store.progress import LibraryRow
 
-COLUMNS = (("Outlet", 14), ("Title", None), ("Length", 7), ("Mine", 4), ("Status", 16))
+COLUMNS = (("Outlet", 14), ("Title", None), ("Length", 7), ("Mine", 4), ("Status", 16), ("Open by", 8))
+OPEN_BY = "open by"
+
+
+def open_by_text(names: list[str]) -> Text:
+    """``bea``, or ``bea +2`` when more have it open."""
+    if not names:
+        return Text("")
+    more = f" +{len(names) - 1}" if len(names) > 1 else ""
+    text = plain(names[0])
+    text.truncate(max(1, COLUMNS[-1][1] - len(more)), overflow="ellipsis")
+    text.append(more)
+    return text
 
 
 class LibraryTable(DataTable, inherit_bindings=False):
-    """Articles: outlet, title, length, my spans, status."""
+    """Articles: outlet, title, length, my spans, status, who else has it open."""
 
     BINDINGS = LIBRARY_TABLE
     DEFAULT_CSS = """
@@ -33,6 +47,7 @@ class LibraryTable(DataTable, inherit_bindings=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True, cursor_foreground_priority="renderable")
         self.rows_shown: list[LibraryRow] = []
+        self.open_by: dict[str, list[str]] = {}
 
     def on_mount(self) -> None:
         for name, width in COLUMNS:
@@ -41,16 +56,17 @@ class LibraryTable(DataTable, inherit_bindings=False):
     def on_resize(self) -> None:
         if self.rows_shown:
             row = self.cursor_row
-            self.show_rows(self.rows_shown)
+            self.show_rows(self.rows_shown, self.open_by)
             self.move_cursor(row=row, animate=False)
 
     def _title_width(self) -> int:
         fixed = sum(width for _, width in COLUMNS if width) + len(COLUMNS) * 2 + 2
         return max(10, self.size.width - fixed)
 
-    def show_rows(self, rows: list[LibraryRow], *, cursor_at_end: bool = False) -> None:
-        """Replace the rows shown by one page."""
-        self.rows_shown = rows
+    def show_rows(self, rows: list[LibraryRow], open_by: dict[str, list[str]], *, cursor_at_end: bool = False) -> None:
+        """Replace the rows shown by one page; ``open_by`` maps article ids to
+        the other annotators who have them open."""
+        self.rows_shown, self.open_by = rows, open_by
         self.clear()
         title_width = self._title_width()
         for row in rows:
@@ -62,10 +78,20 @@ class LibraryTable(DataTable, inherit_bindings=False):
                 Text(f"{row.length:,}", justify="right"),
                 Text(str(row.my_spans) if row.my_spans else "", justify="right"),
                 Text(row.status, style="bold" if row.mine == "done" else ""),
+                open_by_text(open_by.get(row.id, [])),
                 key=row.id,
             )
         if rows:
             self.move_cursor(row=len(rows) - 1 if cursor_at_end else 0, animate=False)
+
+    def set_open_by(self, open_by: dict[str, list[str]]) -> None:
+        """Who else has which article open now: only the cells that changed are redrawn."""
+        shown = {row.id for row in self.rows_shown}
+        for article_id in shown & (set(open_by) | set(self.open_by)):
+            names = open_by.get(article_id, [])
+            if names != self.open_by.get(article_id, []):
+                self.update_cell(article_id, OPEN_BY, open_by_text(names))
+        self.open_by = open_by
 
     @property
     def current(self) -> LibraryRow | None:
