@@ -146,3 +146,22 @@ def test_what_the_panel_looks_like(demo, snap_compare, size):
         await tag_audit_claim(pilot.app, pilot, audit)
 
     assert snap_compare(make_app(path, annotator="ann"), terminal_size=size, run_before=tagged)
+
+
+async def test_a_negated_untagged_sentence_is_marked_as_a_contradiction(demo):
+    from tui.widgets.matches_panel import untagged_marker
+
+    path, _, _ = demo
+    rows = {row["group"]: row for row in demo_claim_rows()}
+    on_table = rows["cancellation_on_table"]
+    app = make_app(path, annotator="ann")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        with Store(path) as store:
+            article, start, _ = locate(store, on_table["source"], on_table["text"])
+        await tag_audit_claim(app, pilot, (article, start, None))
+        panel = app.screen.matches_panel
+        markers = {m.text: untagged_marker(m) for m in panel.untagged}
+        negated = [text for text in markers if "not on the table" in text]
+        assert negated and all(markers[text] == "CONTRADICTS: one is negated (untagged)" for text in negated)
+        assert all(marker == "untagged" for text, marker in markers.items() if "not on the table" not in text)

@@ -24,6 +24,7 @@ from tui.bindings import MATCHES
 from tui.safe_text import visible
 
 if TYPE_CHECKING:
+    from corpus.claim_match import MatchVerdict
     from store.claim_matches import ClaimMatch, UntaggedMatch
     from store.claims import Claim
 
@@ -43,11 +44,23 @@ def _score(score: float) -> str:
 
 def claim_marker(match: ClaimMatch) -> str:
     """What sets a claim match apart, in words."""
-    verdict = match.verdict
     if match.decision == "same":
         return "LINKED"
     if match.decision == "not_same":
         return "not the same"
+    return conflict_marker(match.verdict) or "same claim"
+
+
+def untagged_marker(match: UntaggedMatch) -> str:
+    """What sets an untagged sentence apart, in words: a conflict first."""
+    if match.dismissed:
+        return "untagged, not the same"
+    conflict = conflict_marker(match.verdict)
+    return f"{conflict} (untagged)" if conflict else "untagged"
+
+
+def conflict_marker(verdict: MatchVerdict) -> str | None:
+    """How two claims contradict each other, or None."""
     if verdict.conflict == "figure":
         # verdict.figures pairs (the claim's figure, the match's): the match's first, as it is the one listed.
         figures = "; ".join(f"{_one_line(theirs)} vs {_one_line(ours)}" for ours, theirs in verdict.figures)
@@ -56,7 +69,7 @@ def claim_marker(match: ClaimMatch) -> str:
         return "CONTRADICTS: one is negated"
     if verdict.conflict == "direction":
         return "CONTRADICTS: opposite directions"
-    return "same claim"
+    return None
 
 
 def _entry(marker: str, score: float, outlet: str, title: str, text: str, room: int) -> Text:
@@ -198,8 +211,7 @@ class MatchesPanel(OptionList, inherit_bindings=False):
                 for match in self.untagged:
                     key = f"sentence-{match.article_id}-{match.start}-{match.end}"
                     self._matches[key] = match
-                    marker = "untagged, not the same" if match.dismissed else "untagged"
-                    options.append(Option(_entry(marker, match.verdict.score, match.outlet, match.title, match.text,
+                    options.append(Option(_entry(untagged_marker(match), match.verdict.score, match.outlet, match.title, match.text,
                                                  room), id=key))
         if self.note:
             options.append(Option(Text(_one_line(self.note), style="italic", end=""), disabled=True))
