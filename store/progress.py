@@ -129,22 +129,6 @@ class ProgressStore:
             return None
         return ArticleProgress(**rows[0])
 
-    def next_unfinished(self, annotator: str, after_article_id: str | None = None) -> str | None:
-        """The next article in ingest order (wrapping round) that the annotator has not finished."""
-        after = 0
-        if after_article_id is not None:
-            row = self.db.execute("SELECT rowid FROM articles WHERE id = ?", [after_article_id]).fetchone()
-            after = row[0] if row else 0
-        sql = (
-            "SELECT a.id FROM articles a WHERE a.rowid {op} ? AND NOT EXISTS (SELECT 1 FROM progress p"
-            " WHERE p.article_id = a.id AND p.annotator = ? AND p.status = 'done') ORDER BY a.rowid LIMIT 1"
-        )
-        for op, bound in ((">", after), ("<=", after)):
-            row = self.db.execute(sql.format(op=op), [bound, annotator]).fetchone()
-            if row:
-                return row[0]
-        return None
-
     def library_page(
         self,
         annotator: str,

@@ -37,15 +37,6 @@ def test_done_is_kept_when_reopened_and_ends_resume(progress):
     assert progress.get("a1", "ann").status == "done"
 
 
-def test_next_unfinished_skips_done_and_wraps(progress):
-    progress.mark_done("a2", "ann")
-    assert progress.next_unfinished("ann", "a1") == "a3"
-    assert progress.next_unfinished("ann", "a3") == "a1"
-    for article in ("a1", "a3"):
-        progress.mark_done(article, "ann")
-    assert progress.next_unfinished("ann", "a1") is None
-
-
 def test_library_rows_show_my_status_others_and_my_spans(store, progress):
     store.spans.add("a1", 0, 8, "claim", "ann")
     progress.open("a1", "ann")

@@ -41,8 +41,9 @@ class ClaimMatching:
     _matches_timer = None
 
     def claim_under_cursor(self) -> str | None:
-        """The span id of the innermost claim under the cursor, of those this screen shows."""
-        claims = {span.id for span in self.spans if span.label == CLAIM}
+        """The span id of the innermost claim under the cursor, of the annotations this
+        screen shows (a suggested claim is not one until it is accepted)."""
+        claims = {span.id for span in self.own_spans() if span.label == CLAIM}
         covering = [span.id for span in self.view.spans_at_cursor() if span.id in claims]
         return covering[-1] if covering else None
 
