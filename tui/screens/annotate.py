@@ -302,17 +302,25 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
         if span is None:
             self.notify("no span under the cursor", timeout=2)
             return
-        layout = self.view.layout_
-        start, end = span.start, span.end
-        if edge == "end":
-            end = layout.word_edge(end, step, "end")
-        else:
-            start = layout.word_edge(start, step, "start")
-        if not start < end or (start, end) == (span.start, span.end):
-            self.notify("the span cannot get any shorter" if start >= end else "no word further", timeout=2)
+        moved = self.moved_edges(span.start, span.end, edge, step)
+        if moved is None:
             return
+        start, end = moved
         annotator = self.app.annotator
         self.change(lambda store: store.spans.update(span.id, span.version, annotator, start=start, end=end))
+
+    def moved_edges(self, start: int, end: int, edge: str, step: int) -> tuple[int, int] | None:
+        """``(start, end)`` with one edge moved a word, or None (with a notice) when it cannot move."""
+        layout = self.view.layout_
+        new_start, new_end = start, end
+        if edge == "end":
+            new_end = layout.word_edge(end, step, "end")
+        else:
+            new_start = layout.word_edge(start, step, "start")
+        if not new_start < new_end or (new_start, new_end) == (start, end):
+            self.notify("the span cannot get any shorter" if new_start >= new_end else "no word further", timeout=2)
+            return None
+        return new_start, new_end
 
     def action_jump_span(self, step: int) -> None:
         """Move the cursor to the next (1) or previous (-1) span."""

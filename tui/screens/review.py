@@ -232,15 +232,10 @@ class ReviewScreen(AnnotateScreen):
         if not isinstance(target, Proposal):
             super().action_move_edge(edge, step)  # a gold span of the reviewer's own: changed in place
             return
-        layout = self.view.layout_
-        start, end = target.start, target.end
-        if edge == "end":
-            end = layout.word_edge(end, step, "end")
-        else:
-            start = layout.word_edge(start, step, "start")
-        if not start < end or (start, end) == (target.start, target.end):
-            self.notify("the span cannot get any shorter" if start >= end else "no word further", timeout=2)
+        moved = self.moved_edges(target.start, target.end, edge, step)
+        if moved is None:
             return
+        start, end = moved
         article_id, reviewer = self.article_id, self.reviewer
         self.change(lambda store: Reviewer(store.db, reviewer).correct(article_id, target, start=start, end=end))
 
