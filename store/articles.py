@@ -10,7 +10,10 @@ from store.sqlite import sqlite_utils
 
 from store.db import write
 from store.models import Article, ArticleSummary
+from store.settings import read_int_setting, write_setting
 
+# The highest rowid whose title is in the search index.
+TITLE_INDEX_MARK = "title_index_rowid"
 _WORDS = re.compile(r"\w+")
 
 _SUMMARY = (
@@ -52,8 +55,7 @@ class ArticleStore:
         added = 0
         while True:
             with write(self.db):
-                marker = self.db.execute("SELECT value FROM settings WHERE key = 'title_index_rowid'").fetchone()
-                start = int(marker[0]) if marker else 0
+                start = read_int_setting(self.db, TITLE_INDEX_MARK, 0)
                 top = self.db.execute(
                     "SELECT max(rowid), count(*) FROM (SELECT rowid FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?)",
                     [start, chunk],
@@ -64,11 +66,7 @@ class ArticleStore:
                     "INSERT INTO article_titles (rowid, title) SELECT rowid, title FROM articles WHERE rowid > ? AND rowid <= ?",
                     [start, top[0]],
                 )
-                self.db.execute(
-                    "INSERT INTO settings (key, value) VALUES ('title_index_rowid', ?)"
-                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    [str(top[0])],
-                )
+                write_setting(self.db, TITLE_INDEX_MARK, str(top[0]))  # joins this transaction
                 added += top[1]
 
     def _where(self, outlet: str | None, title_contains: str | None) -> tuple[str, list[Any]]:

@@ -26,7 +26,8 @@ def read_int_setting(db: sqlite_utils.Database, key: str, default: int) -> int:
 
 
 def write_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
-    """Store a value, replacing the old one, in its own write transaction."""
+    """Store a value, replacing the old one, in its own write transaction (or
+    in the caller's, when one is open)."""
     with write(db):
         db.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
