@@ -9,7 +9,6 @@ quote mark, so a plain split on ``". "`` will not do.
 
 from __future__ import annotations
 
-import bisect
 import re
 
 # Abbreviations after which a full stop does not end a sentence (lower case,
@@ -107,12 +106,3 @@ def word_bounds(text: str) -> list[tuple[int, int]]:
 def token_bounds(text: str) -> list[tuple[int, int]]:
     """Tokens for export: words as in :func:`word_bounds` plus each punctuation mark."""
     return [m.span() for m in _TOKEN.finditer(text)]
-
-
-def enclosing(bounds: list[tuple[int, int]], offset: int) -> tuple[int, int] | None:
-    """The bound containing ``offset`` (or ending right at it) in a sorted,
-    non-overlapping list, or None when ``offset`` falls between bounds."""
-    i = bisect.bisect_right(bounds, (offset, float("inf"))) - 1
-    if i >= 0 and bounds[i][0] <= offset <= bounds[i][1]:
-        return bounds[i]
-    return None

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corpus.sentences import enclosing, paragraph_bounds, sentence_bounds, token_bounds, word_bounds
+from corpus.sentences import paragraph_bounds, sentence_bounds, token_bounds, word_bounds
 
 
 def sentences(text):
@@ -30,14 +30,6 @@ def test_words_keep_inner_punctuation():
     assert [text[s:e] for s, e in word_bounds(text)] == ["Don't", "sell", "3.5", "of", "U.S", "well-known", "firms"]
     tokens = "Hi, you."
     assert [tokens[s:e] for s, e in token_bounds(tokens)] == ["Hi", ",", "you", "."]
-
-
-def test_enclosing_finds_the_sentence_under_an_offset():
-    bounds = [(0, 10), (12, 20)]
-    assert enclosing(bounds, 5) == (0, 10)
-    assert enclosing(bounds, 10) == (0, 10)
-    assert enclosing(bounds, 11) is None
-    assert enclosing(bounds, 25) is None
 
 
 @given(st.text())
