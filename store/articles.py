@@ -50,8 +50,13 @@ class ArticleStore:
         """Bring the title search index up to date; returns how many titles it added.
 
         Articles are never changed or removed, so indexing is append-only:
-        everything above the highest indexed rowid is new.
+        everything above the highest indexed rowid is new. When nothing is
+        new (every search but the first after an ingest) it reads two numbers
+        and takes no write lock.
         """
+        newest = self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+        if read_int_setting(self.db, TITLE_INDEX_MARK, 0) >= newest:
+            return 0
         added = 0
         while True:
             with write(self.db):

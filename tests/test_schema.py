@@ -76,3 +76,20 @@ def test_pragmas_of_every_connection(store):
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_searching_an_indexed_library_takes_no_write_lock(db_path):
+    with Store(db_path) as store:
+        store.db.execute("INSERT INTO outlets (id, name) VALUES (1, 'Wire')")
+        store.db.execute(
+            "INSERT INTO articles (id, outlet_id, title, hash, length, ingested_at, text)"
+            " VALUES ('a', 1, 'Ferry strike ends', 'h', 4, 'now', 'text')"
+        )
+        assert store.articles.index_titles() == 1
+        with Store(db_path) as other:
+            other.db.execute("BEGIN IMMEDIATE")  # another annotator is mid-write
+            try:
+                assert [a.id for a in store.articles.page(title_contains="ferry")] == ["a"]
+                assert store.articles.index_titles() == 0
+            finally:
+                other.db.execute("ROLLBACK")
