@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from tui.cli import build_parser, main
+from headless_support import assert_runs_without_textual
 
 
 def subcommands():
@@ -65,14 +66,8 @@ def test_demo_loads_the_bundled_corpus_once(tmp_path, capsys):
 
 
 def test_headless_commands_never_import_textual(tmp_path):
-    code = (
-        "import sys; from tui.cli import main; "
-        f"main(['ingest', '--quiet', '--db', {str(tmp_path / 'x.db')!r}, {str(tmp_path)!r}]); "
-        "main(['labels', '--db', " + repr(str(tmp_path / "x.db")) + "]); "
-        "assert 'textual' not in sys.modules, 'textual was imported'"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    db = str(tmp_path / "x.db")
+    assert_runs_without_textual(["ingest", "--quiet", "--db", db, str(tmp_path)], ["labels", "--db", db])
 
 
 def test_dumb_terminal_gets_a_message_not_a_broken_screen(tmp_path):

@@ -4,8 +4,6 @@ planted figure conflict, the JSON shape, ids that stay, and the annotators' deci
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections import defaultdict
 
 import pytest
@@ -14,6 +12,7 @@ from claim_support import demo_claim_rows, locate, tag_demo_claims
 from store import Store
 from store.claims import ClaimStore
 from tui.cli import main
+from headless_support import assert_runs_without_textual
 
 MEMBER_KEYS = {"article", "start", "end", "text", "outlet", "annotator"}
 
@@ -160,14 +159,8 @@ def test_a_threshold_outside_0_to_100_is_refused(tagged, capsys):
 
 def test_dedup_never_imports_textual(tagged, tmp_path):
     path, _ = tagged
-    code = (
-        "import sys; from tui.cli import main; "
-        f"main(['dedup', '--db', {str(path)!r}]); "
-        "assert 'textual' not in sys.modules, 'textual was imported'"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": ""})
-    assert result.returncode == 0, result.stderr
+    assert_runs_without_textual(["dedup", "--db", str(path)],
+                                env={"XDG_CACHE_HOME": str(tmp_path / "cache"), "PATH": ""})
 
 
 def test_a_sentence_marked_not_the_same_leaves_the_clusters_untagged_list(tagged, capsys):

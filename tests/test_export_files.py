@@ -21,6 +21,7 @@ from store.db import write
 from store.export.files import safe_name
 from test_export_fixtures import export_db  # noqa: F401  (fixture)
 from tui.cli import main
+from headless_support import assert_runs_without_textual
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -235,9 +236,4 @@ def test_a_missing_extra_says_how_to_install_it(export_db, tmp_path, capsys, mon
 
 
 def test_export_does_not_import_textual(export_db, tmp_path):
-    script = (
-        "import sys; from tui.cli import main; "
-        f"main(['export', '--db', {str(export_db)!r}, '-f', 'jsonl', '-o', {str(tmp_path / 'o.jsonl')!r}, '--quiet']); "
-        "assert 'textual' not in sys.modules, 'textual was imported'"
-    )
-    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True)
+    assert_runs_without_textual(["export", "--db", str(export_db), "-f", "jsonl", "-o", str(tmp_path / "o.jsonl"), "--quiet"])

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -12,6 +10,7 @@ from corpus.records import ArticleRecord
 from store import Store
 from store.ingest import Ingester
 from store.progress import ProgressStore
+from headless_support import assert_runs_without_textual
 
 TEXT = "Aa bb cc dd ee ff gg hh ii jj"
 
@@ -79,12 +78,5 @@ def test_review_queue_lists_articles_worst_first(cli, team_db):
 
 
 def test_team_commands_never_import_textual(team_db):
-    code = (
-        "import sys, contextlib, io; from tui.cli import main\n"
-        f"for args in (['stats'], ['config'], ['review', '--queue']):\n"
-        f"    with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"        assert main([*args, '--db', {str(team_db)!r}]) == 0\n"
-        "assert 'textual' not in sys.modules, 'textual was imported'"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    db = ["--db", str(team_db)]
+    assert_runs_without_textual(["stats", *db], ["config", *db], ["review", "--queue", *db])
