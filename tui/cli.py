@@ -52,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The app opens the store in its own thread; the environment reaches every opening.
         os.environ[ALLOW_NETWORK_FS_ENV] = "1"
     try:
+        if args.command != "aliases":
+            from tui.commands.aliases import install_user_aliases
+
+            install_user_aliases()
         if args.command is None:
             from tui.commands.app import run_app
 
