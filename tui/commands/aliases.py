@@ -15,6 +15,7 @@ import platformdirs
 
 from corpus import aliases
 from tui.commands.errors import CommandError
+from tui.commands.options import add_db_option
 
 
 def user_aliases_path() -> Path:
@@ -61,6 +62,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     add.add_argument("name")
     remove = actions.add_parser("remove", help="stop treating VARIANT as another name")
     remove.add_argument("variant")
+    # Accepted like everywhere, though aliases belong to the user, not to a database.
+    add_db_option(parser)
     parser.set_defaults(run=run, action="list", name=None)
 
 
