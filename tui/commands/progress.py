@@ -6,6 +6,8 @@ import sys
 import time
 from typing import TextIO
 
+from tui.commands.output import terminal
+
 
 class Progress:
     """``ingesting: 12,345 done (4,000/s)`` redrawn in place at most ten times a second.
@@ -29,8 +31,8 @@ class Progress:
 
     def _clear(self) -> None:
         if self.enabled and self._width:
-            sys.stderr.write("\r" + " " * self._width + "\r")
-            sys.stderr.flush()
+            terminal(sys.stderr).write("\r" + " " * self._width + "\r")
+            terminal(sys.stderr).flush()
             self._width = 0
 
     def update(self, done: int) -> None:
@@ -45,11 +47,11 @@ class Progress:
             line = f"{self.what}: [{'#' * filled}{'.' * (30 - filled)}] {done:,}/{self.total:,} ({rate:,.0f}/s)"
         else:
             line = f"{self.what}: {done:,} done ({rate:,.0f}/s)"
-        sys.stderr.write("\r" + line.ljust(self._width))
-        sys.stderr.flush()
+        terminal(sys.stderr).write("\r" + line.ljust(self._width))
+        terminal(sys.stderr).flush()
         self._width = len(line)
 
-    def print(self, message: str, file: TextIO = sys.stderr) -> None:
-        """Print a line above the progress line."""
+    def print(self, message: str, file: TextIO | None = None) -> None:
+        """Print a line above the progress line (on standard error unless told)."""
         self._clear()
-        print(message, file=file)
+        print(message, file=file or sys.stderr)
