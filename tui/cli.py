@@ -64,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("claimdesk: interrupted; everything done so far is saved", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        from tui.commands.options import quiet_stdout
+
+        quiet_stdout()
         return 0
 
 
