@@ -19,6 +19,7 @@ from corpus.plural import counted
 from store import events
 from store.db import write
 from store.models import Span
+from store.spans import insert_spans
 from store.suggestions import SuggestionStore
 
 BATCH_SIZE = 2000
@@ -133,9 +134,7 @@ class Ingester:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        for span in spans:
-            self.db["spans"].insert(span.to_row())
-            events.record(self.db, annotator=span.annotator, action="add", article_id=span.article_id, after=span)
+        insert_spans(self.db, spans)
         self.report.ingested += len(rows)
         self.report.spans += len(spans)
         return [(row[0], row[-1]) for row in rows]

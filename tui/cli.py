@@ -74,6 +74,9 @@ def _guarded(run, args: argparse.Namespace) -> int:
         print("claimdesk: interrupted; everything done so far is saved", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        from tui.commands.options import quiet_stdout
+
+        quiet_stdout()
         return 0
 
 

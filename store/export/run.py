@@ -74,6 +74,7 @@ def export(
     seed: int = 0,
     force: bool = False,
     layers: bool = False,
+    raw_csv: bool = False,
     on_article: Callable[[int], None] | None = None,
 ) -> ExportReport:
     """Write the selected articles as ``fmt`` to ``out`` (or to one file per
@@ -95,7 +96,7 @@ def export(
             + (", not with --split" if split else f", not for {fmt}")
         )
     labels, columns = _labels(db, flt)
-    context = ExportContext(labels=labels, columns=columns, stats=ExportStats(), layers=layers)
+    context = ExportContext(labels=labels, columns=columns, stats=ExportStats(), layers=layers, raw_csv=raw_csv)
     query = ExportQuery(flt)
     targets = [part_path(out, name, writer_class.suffix) for name in part_names(split)] if split else [out]
     context.stats.per_part = [0] * len(targets)
