@@ -42,6 +42,11 @@ class ExportReport:
             )
         elif stats.dropped:
             lines.append(f"dropped {stats.dropped:,} spans of white space only (no token holds them)")
+        if stats.not_entities:
+            lines.append(
+                f"{stats.not_entities:,} spans overlap a span of higher priority (or repeat one of another annotator): "
+                "they are in doc.spans['sc'] but not doc.ents"
+            )
         if stats.misaligned:
             lines.append(
                 f"{stats.misaligned:,} spans start or end inside a spaCy token: their token indices cover the whole "
