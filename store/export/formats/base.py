@@ -39,6 +39,7 @@ class ExportContext:
     columns: tuple[str, ...]  # the labels this export is about (all, or --label's)
     stats: ExportStats
     layers: bool = False
+    raw_csv: bool = False  # csv: write cells as they are, formulas and all
     tokenizer: Tokenizer = field(default_factory=Tokenizer)
 
 
