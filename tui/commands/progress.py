@@ -11,6 +11,9 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
+from corpus.escape import escape_controls
+from tui.commands.output import terminal
+
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
 
@@ -48,8 +51,10 @@ class Progress:
         else:
             columns = (TextColumn("{task.description}"), TextColumn("{task.completed:,} done"),
                        TextColumn("{task.fields[rate]}"), TimeElapsedColumn())
-        bar = RichProgress(*columns, console=Console(stderr=True, highlight=False), transient=True,
-                           refresh_per_second=5)
+        bar = RichProgress(*columns, console=Console(file=terminal(sys.stderr), highlight=False), transient=True,
+                           refresh_per_second=5, redirect_stdout=False, redirect_stderr=False)
+        # Not redirected: Rich's stand-in for sys.stdout would read escape sequences in
+        # what is printed instead of letting tui.commands.output escape them.
         self._task = bar.add_task(self.what, total=self.total or None, rate="")
         bar.start()
         return bar
@@ -64,9 +69,11 @@ class Progress:
         speed = task.speed
         self._bar.update(self._task, completed=done, rate=f"{speed:,.0f}/s" if speed else "")
 
-    def print(self, message: str, file: TextIO = sys.stderr) -> None:
-        """Print a line above the bar (markup off: messages name untrusted files)."""
-        if self._bar is not None and file is sys.stderr:
-            self._bar.console.print(message, markup=False, highlight=False, emoji=False, soft_wrap=True)
+    def print(self, message: str, file: TextIO | None = None) -> None:
+        """Print a line above the bar (on standard error unless told; markup off and
+        control characters escaped: messages name untrusted files)."""
+        if self._bar is not None and file in (None, sys.stderr):
+            self._bar.console.print(escape_controls(message, keep_newlines=True), markup=False, highlight=False,
+                                    emoji=False, soft_wrap=True)
         else:
-            print(message, file=file)
+            print(message, file=file or sys.stderr)
