@@ -15,9 +15,11 @@ from itertools import islice
 from store.sqlite import sqlite_utils
 
 from corpus.records import ArticleRecord, Rejection
+from corpus.plural import counted
 from store import events
 from store.db import write
 from store.models import Span
+from store.spans import insert_spans
 from store.suggestions import SuggestionStore
 
 BATCH_SIZE = 2000
@@ -36,11 +38,11 @@ class IngestReport:
 
     def summary(self) -> str:
         """One line for the end of the command."""
-        spans = f", {self.spans:,} imported spans" if self.spans else ""
+        spans = f", {counted(self.spans, 'imported span')}" if self.spans else ""
         return (
-            f"ingested {self.ingested:,} articles{spans}, skipped {self.duplicates:,} as duplicates, "
+            f"ingested {counted(self.ingested, 'article')}{spans}, skipped {self.duplicates:,} as duplicates, "
             f"rejected {len(self.rejected):,}"
-        ) + (f"; {self.suggestions:,} suggestions made" if self.suggestions else "")
+        ) + (f"; {counted(self.suggestions, 'suggestion')} made" if self.suggestions else "")
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -132,9 +134,7 @@ class Ingester:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        for span in spans:
-            self.db["spans"].insert(span.to_row())
-            events.record(self.db, annotator=span.annotator, action="add", article_id=span.article_id, after=span)
+        insert_spans(self.db, spans)
         self.report.ingested += len(rows)
         self.report.spans += len(spans)
         return [(row[0], row[-1]) for row in rows]
