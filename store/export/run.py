@@ -43,6 +43,11 @@ class ExportReport:
             )
         elif stats.dropped:
             lines.append(f"dropped {counted(stats.dropped, 'span')} of white space only (no token holds them)")
+        if stats.not_entities:
+            lines.append(
+                f"{counted(stats.not_entities, 'span')} overlap{'s' * (stats.not_entities == 1)} a span of higher priority (or repeat one of another "
+                "annotator): they are in doc.spans['sc'] but not doc.ents"
+            )
         if stats.misaligned:
             lines.append(
                 f"{counted(stats.misaligned, 'span')} start{'s' * (stats.misaligned == 1)} or end{'s' * (stats.misaligned == 1)} inside a spaCy token: their token indices cover the whole "

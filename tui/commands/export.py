@@ -16,15 +16,18 @@ Write the annotations as a dataset. Formats:
                end, label, token_start, token_end, text, annotator and the
                span's attributes), meta, _input_hash, _task_hash,
                _annotator_id. `claimdesk ingest` reads it back.
-  spacy        a spaCy DocBin (.spacy), spans in doc.spans["sc"]
+  spacy        a spaCy DocBin (.spacy): every span in doc.spans["sc"] (for
+               spancat), the non-overlapping ones in doc.ents (for ner;
+               picked as conll picks them)
                (needs: pip install 'claimdesk[spacy]')
   conll        IOB2 tags, one token a line; overlapping spans: the label
                first in `claimdesk labels`, then the longer, then the
                earlier span wins (the rest are counted); --layers writes a
                tag column per label instead
   brat         a folder of NAME.txt + NAME.ann standoff files
-  labelstudio  a Label Studio task list (JSON); the labeling config to use
-               is printed at the end
+  labelstudio  a Label Studio task list (JSON) with task and annotation ids
+               and completed_by; the labeling config to use is printed at
+               the end
   doccano      doccano sequence-labelling JSONL
   csv          one row a span with its article's metadata; a cell a
                spreadsheet would run as a formula gets a leading ' (--raw-csv:
