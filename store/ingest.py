@@ -15,6 +15,7 @@ from itertools import islice
 from store.sqlite import sqlite_utils
 
 from corpus.records import ArticleRecord, Rejection
+from corpus.plural import counted
 from store import events
 from store.db import write
 from store.models import Span
@@ -37,11 +38,11 @@ class IngestReport:
 
     def summary(self) -> str:
         """One line for the end of the command."""
-        spans = f", {self.spans:,} imported spans" if self.spans else ""
+        spans = f", {counted(self.spans, 'imported span')}" if self.spans else ""
         return (
-            f"ingested {self.ingested:,} articles{spans}, skipped {self.duplicates:,} as duplicates, "
+            f"ingested {counted(self.ingested, 'article')}{spans}, skipped {self.duplicates:,} as duplicates, "
             f"rejected {len(self.rejected):,}"
-        ) + (f"; {self.suggestions:,} suggestions made" if self.suggestions else "")
+        ) + (f"; {counted(self.suggestions, 'suggestion')} made" if self.suggestions else "")
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:

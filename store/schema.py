@@ -194,8 +194,41 @@ def _v5_claim_decisions(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v6_claim_runs(db: sqlite_utils.Database) -> None:
+    """What the last ``claimdesk dedup`` clustered, so the next run matches only
+    the claims added, moved or removed since (see store/dedup.py).
+
+    ``claim_clustered`` holds each clustered claim's cluster and the edges it
+    had then; ``claim_conflicts`` the conflicting pairs found so far. Filled
+    here from the cluster ids already stored on the claims.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE claim_clustered (
+            span_id TEXT PRIMARY KEY,
+            cluster INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL
+        );
+        CREATE INDEX claim_clustered_cluster ON claim_clustered(cluster);
+        CREATE TABLE claim_conflicts (
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            score REAL NOT NULL,
+            figures TEXT NOT NULL,
+            PRIMARY KEY (a, b)
+        );
+        INSERT INTO claim_clustered (span_id, cluster, start, "end")
+            SELECT id, json_extract(attrs, '$.cluster'), start, "end" FROM spans
+            WHERE label = 'claim' AND status = 'accepted' AND json_type(attrs, '$.cluster') = 'integer'
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _v1_initial, _v2_title_search, _v3_event_batches, _v4_article_locks, _v5_claim_decisions,
+    _v1_initial, _v2_title_search, _v3_event_batches, _v4_article_locks, _v5_claim_decisions, _v6_claim_runs,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
