@@ -75,14 +75,14 @@ def _walk(top: Path, fmt: str | None) -> Iterator[Path | Rejection]:
         for name in sorted(files):
             if name.startswith("."):
                 continue
+            path = os.path.join(root, name)
             suffix = Path(name).suffix.lower()
-            if fmt or suffix in FORMATS:
-                yield Path(root) / name
+            if os.path.islink(path) and not os.path.exists(path):
+                yield Rejection(source=source_name(path), message=_broken_link(path))
+            elif fmt or suffix in FORMATS:
+                yield Path(path)
             elif suffix in UNREADABLE_DOCUMENTS:
-                yield Rejection(source=source_name(Path(root) / name), message=f"not read: {UNREADABLE_DOCUMENTS[suffix]}")
-            elif os.path.islink(os.path.join(root, name)) and not os.path.exists(os.path.join(root, name)):
-                target = os.path.join(root, name)
-                yield Rejection(source=source_name(target), message=_broken_link(target))
+                yield Rejection(source=source_name(path), message=f"not read: {UNREADABLE_DOCUMENTS[suffix]}")
 
 
 def _broken_link(path: str) -> str:
@@ -168,7 +168,7 @@ def read_paths(
         if file_fmt is None:
             yield Rejection(source=source_name(found), message=f"unknown file type {found.suffix!r}; name one with --format")
             continue
-        default_outlet = outlet or found.resolve().parent.name
+        default_outlet = outlet or Path(os.path.realpath(found)).parent.name
         try:
             if file_fmt == "jsonl":
                 yield from read_jsonl(found, default_outlet, max_bytes)
