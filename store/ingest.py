@@ -16,10 +16,12 @@ from itertools import islice
 from store.sqlite import sqlite_utils
 
 from corpus.records import ArticleRecord, Rejection
+from corpus.plural import counted
 from store import events
 from corpus.suggestions import Suggestion, suggest as run_suggesters
 from store.db import bulk_write
 from store.models import Span
+from store.spans import insert_spans
 from store.suggestions import SuggestionStore
 
 # Records read and prepared (hashed, suggestions computed) at a time, outside any lock.
@@ -45,11 +47,11 @@ class IngestReport:
 
     def summary(self) -> str:
         """One line for the end of the command."""
-        spans = f", {self.spans:,} imported spans" if self.spans else ""
+        spans = f", {counted(self.spans, 'imported span')}" if self.spans else ""
         return (
-            f"ingested {self.ingested:,} articles{spans}, skipped {self.duplicates:,} as duplicates, "
+            f"ingested {counted(self.ingested, 'article')}{spans}, skipped {self.duplicates:,} as duplicates, "
             f"rejected {len(self.rejected):,}"
-        ) + (f"; {self.suggestions:,} suggestions made" if self.suggestions else "")
+        ) + (f"; {counted(self.suggestions, 'suggestion')} made" if self.suggestions else "")
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -198,12 +200,11 @@ class Ingester:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        for span in spans:
-            self.db["spans"].insert(span.to_row())
-            events.record(self.db, annotator=span.annotator, action="add", article_id=span.article_id, after=span)
-        if self.suggestions is not None:
-            for item in new:
-                self.report.suggestions += self.suggestions.add(item.article_id, item.suggestions)
+        insert_spans(self.db, spans)
+        if self.suggestions is not None and new:
+            self.report.suggestions += self.suggestions.add_articles(
+                [(item.article_id, item.suggestions) for item in new], {item.article_id: item.record.text for item in new}
+            )
         self.report.ingested += len(rows)
         self.report.spans += len(spans)
 

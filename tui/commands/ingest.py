@@ -77,7 +77,13 @@ def run(args: argparse.Namespace) -> int:
     _lower_priority()
     store = open_store(args, create=True)
     records = read_paths(args.paths, fmt=args.format, outlet=args.outlet, max_bytes=args.max_size)
-    progress = Progress("ingesting", enabled=interactive() and not args.quiet)
+    watched = interactive() and not args.quiet
+    total = None
+    if watched:
+        from corpus.readers.count import estimate_records
+
+        total = estimate_records(args.paths, args.format)
+    progress = Progress("ingesting", enabled=watched, total=total)
     printed = 0
 
     def report_batch(report: IngestReport) -> None:
