@@ -18,7 +18,7 @@ from pathlib import Path
 from corpus.file_types import DEFAULT_MAX_BYTES, FORMATS
 from corpus.normalise import normalise_text
 from corpus.readers.decode import DecodeError, decode_bytes
-from corpus.readers.fields import first_line, is_date, unexpected_error
+from corpus.readers.fields import first_line, is_date, one_line, unexpected_error
 from corpus.readers.html import extract_html
 from corpus.readers.jsonl import read_jsonl
 from corpus.readers.table import read_csv
@@ -129,7 +129,7 @@ def _read_document(path: Path, fmt: str, outlet: str, max_bytes: int) -> Article
     title = meta.get("title") or first_line(text)
     if fmt == "md":
         title = title.lstrip("#").strip()
-    outlet = normalise_text(meta.get("outlet") or outlet).strip()
+    outlet = one_line(normalise_text(meta.get("outlet") or outlet))
     published = meta.get("published")
     return ArticleRecord(
         source=source_name(path),
