@@ -137,15 +137,19 @@ def candidate_pairs(claims: list[ClaimText], *, chunk: int = _PAIR_CHUNK) -> Ite
 
 
 def matching_pairs(
-    claims: list[ClaimText], threshold: float, *, workers: int = 1
+    claims: list[ClaimText], threshold: float, *, workers: int = 1, needed: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """``(left, right, scores, scored)``: candidate pairs whose words reach ``threshold``.
 
-    ``scored`` is how many candidate pairs were scored. The guards are not
-    applied here.
+    ``scored`` is how many candidate pairs were scored. ``needed`` (one bool
+    per claim) keeps only the pairs with a needed claim on one side at least.
+    The guards are not applied here.
     """
     kept_codes, kept_scores, scored = [], [], 0
     for left, right in candidate_pairs(claims):
+        if needed is not None:
+            wanted = needed[left] | needed[right]
+            left, right = left[wanted], right[wanted]
         scores = score_pairs(claims, left, right, workers=workers)
         close = scores >= threshold
         kept_codes.append(left[close] * len(claims) + right[close])
@@ -221,11 +225,13 @@ class _Clusterer:
         self.leader: dict[int, int] = {}
 
     def _match(self, scope: list[int]) -> None:
-        """Matching pairs among the claims of ``scope`` (indices, ascending), and
+        """Matching pairs among the claims of ``scope`` (indices, ascending) with an
+        open claim on one side at least (two placed claims stay as they are), and
         every claim's matching neighbours as compressed rows."""
         local = np.array(scope, dtype=np.int64)
+        open_ = np.array([self.cluster_of[i] is None for i in scope], dtype=bool)
         left, right, self.scores, _ = matching_pairs([self.claims[i] for i in scope], self.threshold,
-                                                     workers=self.workers)
+                                                     workers=self.workers, needed=open_)
         self.left, self.right = local[left], local[right]
         source = np.concatenate([self.left, self.right]).astype(np.int32)
         order = np.argsort(source, kind="stable")

@@ -175,6 +175,7 @@ def recluster(
                                     on_progress=lambda done, total: report("saving", done, total))
     store.forget_clustered(removed)
     store.save_conflicts(_merged_conflicts(store, clustering, open_claims, removed, first))
+    store.save_cluster_sizes()
     write_setting(db, _DECISIONS_SEEN, str(latest_decision))
     return changed
 
@@ -205,6 +206,58 @@ def _merged_conflicts(
             continue
         best.setdefault((min(ca, cb), max(ca, cb)), conflict)
     return list(best.values())
+
+
+# Clusters the Claims screen reads at a time.
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClusters:
+    """What the Claims screen shows: a page of the stored clusters that repeat
+    (most outlets first) and the stored conflicts, without clustering anything."""
+
+    clustered: bool  # False until a run has stored anything
+    claims: int  # claims the stored clusters hold
+    repeated: int  # clusters of more than one claim
+    alone: int  # claims in a cluster of their own
+    page: list[ClaimCluster]
+    conflicts: list[ClaimConflictReport]
+    cluster_of: dict[str, int]  # cluster id of each claim of the page and the conflicts
+
+
+def stored_clusters(db: sqlite_utils.Database, *, offset: int = 0, limit: int | None = None,
+                    conflicts: bool = True) -> StoredClusters:
+    """Clusters ``offset`` to ``offset + limit`` (default :data:`PAGE_SIZE`) of those
+    that repeat, most outlets first, as the last run stored them, and
+    (``conflicts``) the stored conflicts."""
+    store = ClaimStore(db)
+    limit = PAGE_SIZE if limit is None else limit
+    claims, repeated, alone = db.execute(
+        "SELECT coalesce(sum(members), 0), coalesce(sum(members > 1), 0), coalesce(sum(members = 1), 0)"
+        " FROM claim_cluster_sizes"
+    ).fetchone()
+    ids = [row[0] for row in db.execute(
+        "SELECT cluster FROM claim_cluster_sizes WHERE members > 1"
+        " ORDER BY outlets DESC, members DESC, cluster LIMIT ? OFFSET ?", [limit, offset]
+    )]
+    members = store.clustered_in(ids)
+    found = conflicts and store.stored_conflicts()
+    wanted = [*members, *(key for c in found or () for key in (c.a, c.b))]
+    loaded = store.get(wanted)
+    grouped: dict[int, list[Claim]] = {cluster: [] for cluster in ids}
+    for claim in sorted((loaded[key] for key in members if key in loaded), key=lambda c: c.seq):
+        grouped[members[claim.span_id]].append(claim)
+    cluster_of = store.clusters_of(wanted)
+    return StoredClusters(
+        clustered=store.has_clustered(), claims=claims, repeated=repeated, alone=alone,
+        page=[ClaimCluster(id=cluster, members=grouped[cluster]) for cluster in ids],
+        conflicts=[
+            ClaimConflictReport(a=loaded[c.a], b=loaded[c.b], kind=c.kind, score=c.score, figures=c.figures)
+            for c in found or () if c.a in loaded and c.b in loaded
+        ],
+        cluster_of=cluster_of,
+    )
 
 
 def stored_report(

@@ -199,8 +199,10 @@ def _v6_claim_runs(db: sqlite_utils.Database) -> None:
     the claims added, moved or removed since (see store/dedup.py).
 
     ``claim_clustered`` holds each clustered claim's cluster and the edges it
-    had then; ``claim_conflicts`` the conflicting pairs found so far. Filled
-    here from the cluster ids already stored on the claims.
+    had then; ``claim_cluster_sizes`` each cluster's outlets and members, for
+    the Claims screen to page through most outlets first; ``claim_conflicts``
+    the conflicting pairs found so far. ``claim_clustered`` is filled here from
+    the cluster ids already stored on the claims (the next run fills the rest).
     """
     _run(
         db,
@@ -212,6 +214,12 @@ def _v6_claim_runs(db: sqlite_utils.Database) -> None:
             "end" INTEGER NOT NULL
         );
         CREATE INDEX claim_clustered_cluster ON claim_clustered(cluster);
+        CREATE TABLE claim_cluster_sizes (
+            cluster INTEGER PRIMARY KEY,
+            outlets INTEGER NOT NULL,
+            members INTEGER NOT NULL
+        );
+        CREATE INDEX claim_cluster_sizes_order ON claim_cluster_sizes(outlets DESC, members DESC, cluster);
         CREATE TABLE claim_conflicts (
             a TEXT NOT NULL,
             b TEXT NOT NULL,
@@ -222,7 +230,10 @@ def _v6_claim_runs(db: sqlite_utils.Database) -> None:
         );
         INSERT INTO claim_clustered (span_id, cluster, start, "end")
             SELECT id, json_extract(attrs, '$.cluster'), start, "end" FROM spans
-            WHERE label = 'claim' AND status = 'accepted' AND json_type(attrs, '$.cluster') = 'integer'
+            WHERE label = 'claim' AND status = 'accepted' AND json_type(attrs, '$.cluster') = 'integer';
+        INSERT INTO claim_cluster_sizes (cluster, outlets, members)
+            SELECT c.cluster, count(DISTINCT a.outlet_id), count(*) FROM claim_clustered c
+            JOIN spans s ON s.id = c.span_id JOIN articles a ON a.id = s.article_id GROUP BY c.cluster
         """,
     )
 

@@ -65,6 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _guarded(run, args: argparse.Namespace) -> int:
     """Run a command; a mistake the user can fix is one line, without a traceback."""
     try:
+        if args.command != "aliases":
+            from tui.commands.aliases import install_user_aliases
+
+            install_user_aliases()  # the user's aliases.toml, read by every command and the app
         return run(args)
     except (StoreError, CommandError) as err:
         # One line, whatever the message quotes (a file name with a newline cannot add lines).
