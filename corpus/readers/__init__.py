@@ -18,7 +18,7 @@ from pathlib import Path
 from corpus.file_types import DEFAULT_MAX_BYTES, FORMATS
 from corpus.normalise import normalise_text
 from corpus.readers.decode import DecodeError, decode_bytes
-from corpus.readers.fields import first_line, is_date, unexpected_error
+from corpus.readers.fields import first_line, is_date, one_line, unexpected_error
 from corpus.readers.html import extract_html
 from corpus.readers.jsonl import read_jsonl
 from corpus.readers.table import read_csv
@@ -75,14 +75,14 @@ def _walk(top: Path, fmt: str | None) -> Iterator[Path | Rejection]:
         for name in sorted(files):
             if name.startswith("."):
                 continue
+            path = os.path.join(root, name)
             suffix = Path(name).suffix.lower()
-            if fmt or suffix in FORMATS:
-                yield Path(root) / name
+            if os.path.islink(path) and not os.path.exists(path):
+                yield Rejection(source=source_name(path), message=_broken_link(path))
+            elif fmt or suffix in FORMATS:
+                yield Path(path)
             elif suffix in UNREADABLE_DOCUMENTS:
-                yield Rejection(source=source_name(Path(root) / name), message=f"not read: {UNREADABLE_DOCUMENTS[suffix]}")
-            elif os.path.islink(os.path.join(root, name)) and not os.path.exists(os.path.join(root, name)):
-                target = os.path.join(root, name)
-                yield Rejection(source=source_name(target), message=_broken_link(target))
+                yield Rejection(source=source_name(path), message=f"not read: {UNREADABLE_DOCUMENTS[suffix]}")
 
 
 def _broken_link(path: str) -> str:
@@ -129,7 +129,7 @@ def _read_document(path: Path, fmt: str, outlet: str, max_bytes: int) -> Article
     title = meta.get("title") or first_line(text)
     if fmt == "md":
         title = title.lstrip("#").strip()
-    outlet = normalise_text(meta.get("outlet") or outlet).strip()
+    outlet = one_line(normalise_text(meta.get("outlet") or outlet))
     published = meta.get("published")
     return ArticleRecord(
         source=source_name(path),
@@ -168,7 +168,7 @@ def read_paths(
         if file_fmt is None:
             yield Rejection(source=source_name(found), message=f"unknown file type {found.suffix!r}; name one with --format")
             continue
-        default_outlet = outlet or found.resolve().parent.name
+        default_outlet = outlet or Path(os.path.realpath(found)).parent.name
         try:
             if file_fmt == "jsonl":
                 yield from read_jsonl(found, default_outlet, max_bytes)
