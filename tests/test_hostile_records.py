@@ -157,3 +157,15 @@ def test_a_linked_folder_that_is_no_loop_is_read(tmp_path, cli, db_path):
     code, _, err = cli("ingest", str(top), "--outlet", "Wire")
     assert (code, err) == (0, "")
     assert sorted(stored(db_path)) == ["wire/c"]
+
+
+def test_titles_and_outlets_are_one_line_whatever_the_source_holds(tmp_path, cli, db_path):
+    folder = tmp_path / "Two\nLines"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Alpha\n\nAlpha text.\n")
+    path = jsonl(tmp_path / "t.jsonl", json.dumps({"id": "t", "text": "T.", "title": "Line one\nLine two",
+                                                   "outlet": "Out\r\nlet"}))
+    assert cli("ingest", str(folder), str(path))[0] == 0
+    with Store(db_path) as store:
+        assert (store.articles.get("t").title, store.articles.get("t").outlet) == ("Line one Line two", "Out let")
+        assert store.articles.get("two-lines/a").outlet == "Two Lines"

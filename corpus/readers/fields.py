@@ -36,8 +36,14 @@ def _as_text(value: Any, name: str) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return normalise_text(str(value)).strip()
+        # One line: a newline in a title or an outlet would start a line of its own wherever it is printed.
+        return one_line(normalise_text(str(value)))
     raise FieldError(f"field {name!r} must be a string, not {_TYPE_NAMES.get(type(value), type(value).__name__)}")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of white space (newlines too) made one space, and stripped."""
+    return " ".join(text.split())
 
 
 def _checked_id(value: Any) -> str | None:
