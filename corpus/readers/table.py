@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
+from corpus.importers.span_csv import is_span_export, span_row
 from corpus.readers.decode import bom_encoding
 from corpus.readers.fields import record_from_mapping, unexpected_error
 from corpus.records import ArticleRecord, Rejection, source_name
@@ -112,6 +113,7 @@ def read_csv(path: Path, default_outlet: str, max_bytes: int) -> Iterator[Articl
             source = source_name(path, lines.first)
             if header is None:
                 header = cells
+                spans_only = is_span_export(header)  # claimdesk's own CSV export: spans, not articles
                 if "text" not in header:
                     yield Rejection(source=source, message="the header has no 'text' column")
                     return
@@ -121,7 +123,7 @@ def read_csv(path: Path, default_outlet: str, max_bytes: int) -> Iterator[Articl
                 continue
             row = {name: value for name, value in zip(header, cells) if value != ""}
             try:
-                yield record_from_mapping(row, source, default_outlet)
+                yield span_row(row, source) if spans_only else record_from_mapping(row, source, default_outlet)
             except Exception as err:  # noqa: BLE001 - one bad row must not stop the file
                 yield unexpected_error(source, err)
         if header is None:
