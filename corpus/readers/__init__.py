@@ -171,10 +171,10 @@ def read_paths(
             yield Rejection(source=source_name(found), message=f"unknown file type {found.suffix!r}; name one with --format")
             continue
         default_outlet = outlet or Path(os.path.realpath(found)).parent.name
-        file_fmt = route(found, file_fmt, fmt is not None, brat_seen)  # by content: brat pairs, CoNLL named .txt
-        if file_fmt == SKIP:
-            continue
         try:
+            file_fmt = route(found, file_fmt, fmt is not None, brat_seen)  # by content: brat pairs, CoNLL named .txt
+            if file_fmt == SKIP:
+                continue
             if file_fmt in IMPORTERS:
                 yield from IMPORTERS[file_fmt](found, default_outlet, max_bytes)
             elif file_fmt == "jsonl":
