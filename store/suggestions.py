@@ -62,9 +62,10 @@ class SuggestionStore:
                 for s in suggestions:
                     if _key(s.start, s.end, s.label, s.suggester) in held:
                         continue
-                    new.append(NewSpan(article_id=article_id, start=s.start, end=s.end, label=s.label,
-                                       origin="suggested", status="pending",
-                                       attrs={k: v for k, v in s.attrs.items() if v is not None}))
+                    # The suggesters' own output: constructed without validating (prepare checks the edges).
+                    new.append(NewSpan.model_construct(
+                        article_id=article_id, start=s.start, end=s.end, label=s.label, origin="suggested",
+                        status="pending", attrs={k: v for k, v in s.attrs.items() if v is not None}, span_id=None))
                     makers.append(s.suggester)
             if not new:
                 return 0
