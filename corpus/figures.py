@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from corpus.numbers import ATTACHED_UNITS, NumberMention, find_numbers, parse_number
 
 NAME = "figures"
-VERSION = 1
+VERSION = 2
 
 _CURRENCY_SYMBOLS = {
     "$": "USD", "US$": "USD", "C$": "CAD", "A$": "AUD", "NZ$": "NZD", "HK$": "HKD",
@@ -187,6 +187,11 @@ class Figure:
     unit: str | None
     approx: str | None
     text: str
+    # Why it is a figure: "currency", "percent", "measure", "compound",
+    # "count" (a number and the noun it counts), "bare", "range", "ratio",
+    # "share" (a fraction in words), "multiple" ("tens of thousands"),
+    # "date" or "time".
+    rule: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,11 +429,12 @@ def _figure_at(text: str, mentions: list[NumberMention], i: int, include_dates: 
     if date_kind is not None:
         if not include_dates:
             return None, 1
-        return Figure(first.start, first.end, first.value, None, None, date_kind, None, first.text), 1
+        return Figure(first.start, first.end, first.value, None, None, date_kind, None, first.text, date_kind), 1
     if _is_identifier(text, start, unit) or _is_name_part(text, first) or _is_bracketed_count(text, first, unit):
         return None, 1
 
     value = first.value
+    rule = "currency" if currency else _RULE_OF_UNIT[unit.kind]
     if (fraction := _FRACTION_OF.search(text, max(0, start - 40), start)) is not None:
         # "a quarter of a million": the fraction scales the number after it.
         count = parse_number(fraction["count"]) or 1.0
@@ -443,7 +449,13 @@ def _figure_at(text: str, mentions: list[NumberMention], i: int, include_dates: 
         # "a rise of 4.5% over two years": "over" means "during" here.
         q_start, approx = start, None
     end = unit.end
-    return Figure(q_start, end, value, None, None, currency or unit.unit, approx, text[q_start:end]), 1
+    return Figure(q_start, end, value, None, None, currency or unit.unit, approx, text[q_start:end], rule), 1
+
+
+_RULE_OF_UNIT = {
+    "percent": "percent", "currency": "currency", "measure": "measure", "compound": "compound",
+    "noun": "count", "none": "bare",
+}
 
 
 def _ratio(text: str, first: NumberMention, nxt: NumberMention | None) -> Figure | None:
@@ -454,7 +466,7 @@ def _ratio(text: str, first: NumberMention, nxt: NumberMention | None) -> Figure
         return None  # "270 in 2022" is a count in a year
     start, approx = _qualifier(text, first.start)
     unit = _counted_noun(text, nxt.end, singular_count=False)
-    return Figure(start, unit.end, 100 * first.value / nxt.value, None, None, "%", approx, text[start : unit.end])
+    return Figure(start, unit.end, 100 * first.value / nxt.value, None, None, "%", approx, text[start : unit.end], "ratio")
 
 
 def _is_score(text: str, first: NumberMention, nxt: NumberMention) -> bool:
@@ -499,7 +511,7 @@ def _range(
         return None
     unit_name = currency or _currency_before(text, nxt.start)[1] or unit.unit
     q_start, approx = (between.start(), None) if between else _qualifier(text, start)
-    return Figure(q_start, unit.end, None, low, high, unit_name, approx, text[q_start : unit.end])
+    return Figure(q_start, unit.end, None, low, high, unit_name, approx, text[q_start : unit.end], "range")
 
 
 def _is_year(mention: NumberMention) -> bool:

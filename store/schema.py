@@ -194,8 +194,52 @@ def _v5_claim_decisions(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v6_claim_runs(db: sqlite_utils.Database) -> None:
+    """What the last ``claimdesk dedup`` clustered, so the next run matches only
+    the claims added, moved or removed since (see store/dedup.py).
+
+    ``claim_clustered`` holds each clustered claim's cluster and the edges it
+    had then; ``claim_cluster_sizes`` each cluster's outlets and members, for
+    the Claims screen to page through most outlets first; ``claim_conflicts``
+    the conflicting pairs found so far. ``claim_clustered`` is filled here from
+    the cluster ids already stored on the claims (the next run fills the rest).
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE claim_clustered (
+            span_id TEXT PRIMARY KEY,
+            cluster INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL
+        );
+        CREATE INDEX claim_clustered_cluster ON claim_clustered(cluster);
+        CREATE TABLE claim_cluster_sizes (
+            cluster INTEGER PRIMARY KEY,
+            outlets INTEGER NOT NULL,
+            members INTEGER NOT NULL
+        );
+        CREATE INDEX claim_cluster_sizes_order ON claim_cluster_sizes(outlets DESC, members DESC, cluster);
+        CREATE TABLE claim_conflicts (
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            score REAL NOT NULL,
+            figures TEXT NOT NULL,
+            PRIMARY KEY (a, b)
+        );
+        INSERT INTO claim_clustered (span_id, cluster, start, "end")
+            SELECT id, json_extract(attrs, '$.cluster'), start, "end" FROM spans
+            WHERE label = 'claim' AND status = 'accepted' AND json_type(attrs, '$.cluster') = 'integer';
+        INSERT INTO claim_cluster_sizes (cluster, outlets, members)
+            SELECT c.cluster, count(DISTINCT a.outlet_id), count(*) FROM claim_clustered c
+            JOIN spans s ON s.id = c.span_id JOIN articles a ON a.id = s.article_id GROUP BY c.cluster
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _v1_initial, _v2_title_search, _v3_event_batches, _v4_article_locks, _v5_claim_decisions,
+    _v1_initial, _v2_title_search, _v3_event_batches, _v4_article_locks, _v5_claim_decisions, _v6_claim_runs,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

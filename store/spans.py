@@ -35,8 +35,52 @@ class NewSpan(BaseModel):
     span_id: str | None = None
 
 
+_COLUMNS = ("id", "article_id", "start", "end", "label", "text", "annotator", "origin", "status", "attrs",
+            "created_at", "updated_at", "version")
+_INSERT = (
+    'INSERT INTO spans (id, article_id, start, "end", label, text, annotator, origin, status, attrs, created_at,'
+    " updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# Article ids per lookup query: below SQLite's default limit on host parameters.
+_LOOKUP_CHUNK = 500
 
 
+def insert_spans(
+    db: sqlite_utils.Database,
+    spans: list[Span],
+    *,
+    acting: str | None = None,
+    batch: str | None = None,
+    article_batches: dict[str, str] | None = None,
+) -> None:
+    """Insert spans that are already checked, and one ``add`` event each, with one
+    ``executemany`` for the spans and one for the events (inside the caller's
+    write transaction).
+
+    ``acting`` is recorded on the events instead of each span's annotator;
+    ``batch`` is the events' batch id, or ``article_batches`` gives one per article.
+    """
+    span_rows, event_rows = [], []
+    for span in spans:
+        row = span.to_row()
+        span_rows.append(tuple(row[column] for column in _COLUMNS))
+        event_rows.append(events.change_row(
+            annotator=acting or span.annotator, action="add", span_id=span.id, article_id=span.article_id,
+            before=None, after=json.dumps(row, ensure_ascii=False), at=span.created_at,
+            batch=article_batches[span.article_id] if article_batches is not None else batch,
+        ))
+    db.conn.executemany(_INSERT, span_rows)
+    events.record_many(db, event_rows)
+
+
+def article_texts(db: sqlite_utils.Database, article_ids: list[str]) -> dict[str, str]:
+    """The text of each of the articles that exist among ``article_ids``."""
+    texts: dict[str, str] = {}
+    wanted = list(dict.fromkeys(article_ids))
+    for start in range(0, len(wanted), _LOOKUP_CHUNK):
+        chunk = wanted[start:start + _LOOKUP_CHUNK]
+        texts.update(db.execute(f"SELECT id, text FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+    return texts
 
 
 def _fetch(db: sqlite_utils.Database, span_id: str) -> Span | None:
@@ -157,13 +201,40 @@ class SpanStore:
             )
 
     def add_many(self, spans: list[NewSpan], annotator: str, *, acting: str | None = None) -> list[Span]:
-        """Store several spans in one transaction as one batch: one undo takes them all back."""
-        texts: dict[str, str] = {}
+        """Store several spans in one transaction as one batch: one undo takes them all back.
+
+        Written with one ``executemany`` for the spans and one for their events."""
         with self.batch():
-            for span in spans:
-                if span.article_id not in texts:
-                    texts[span.article_id] = _article_text(self.db, span.article_id)
-            return [self._insert(span, annotator, acting=acting, text=texts[span.article_id]) for span in spans]
+            made = self.prepare(spans, annotator)
+            insert_spans(self.db, made, acting=acting, batch=self._batch)
+            return made
+
+    def prepare(
+        self, spans: list[NewSpan], annotator: str, *, texts: dict[str, str] | None = None
+    ) -> list[Span]:
+        """Check new spans against their articles and the label set and make them,
+        without writing anything (:func:`insert_spans` writes them). ``texts``
+        holds the articles' texts when the caller has them already."""
+        if texts is None:
+            texts = article_texts(self.db, [span.article_id for span in spans])
+        labels = {row[0] for row in self.db.execute("SELECT name FROM labels")}
+        stamp = events.now()
+        made = []
+        for new in spans:
+            text = texts.get(new.article_id)
+            if text is None:
+                raise SpanError(f"no article with id {new.article_id!r}")
+            start, end = new.start, new.end
+            if not 0 <= start < end <= len(text):
+                raise SpanError(f"span [{start}, {end}) does not fit article {new.article_id!r} of {len(text)} characters")
+            if new.label not in labels:
+                _check_label(self.db, new.label)
+            made.append(Span(
+                id=new.span_id or events.new_id(), article_id=new.article_id, start=start, end=end,
+                label=new.label, text=text[start:end], annotator=annotator, origin=new.origin, status=new.status,
+                attrs=new.attrs, created_at=stamp, updated_at=stamp,
+            ))
+        return made
 
     def _insert(
         self,

@@ -12,14 +12,17 @@ on them, and another annotator still sees the suggestion pending.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import groupby
 
 from store.sqlite import sqlite_utils
 
 from corpus.suggestions import Suggestion, suggest
+from store import events
 from store.db import write
 from store.models import Span
-from store.spans import NewSpan, SpanStore
+from store.spans import NewSpan, SpanStore, article_texts, insert_spans
+
+# Article ids per lookup query: below SQLite's default limit on host parameters.
+_LOOKUP_CHUNK = 500
 
 # Attributes that describe the suggester's confidence, not the span.
 _SUGGESTER_ONLY = {"score"}
@@ -41,36 +44,61 @@ class SuggestionStore:
 
         Running the same suggester version again adds nothing.
         """
-        existing = {
-            _key(r[0], r[1], r[2], r[3])
-            for r in self.db.execute(
-                'SELECT start, "end", label, annotator FROM spans WHERE article_id = ? AND origin = \'suggested\''
-                " AND status = 'pending'",
-                [article_id],
+        return self.add_articles([(article_id, list(suggestions))])
+
+    def add_articles(
+        self, found: list[tuple[str, list[Suggestion]]], texts: dict[str, str] | None = None
+    ) -> int:
+        """Store the new suggestions of several articles in one transaction, with one
+        ``executemany`` for the spans and one for their events; returns how many
+        were new. Each article's suggestions of one suggester are one batch.
+        ``texts`` holds the articles' texts when the caller has them already."""
+        with write(self.db):
+            existing = self._existing([article_id for article_id, _ in found])
+            new: list[NewSpan] = []
+            makers: list[str] = []
+            for article_id, suggestions in found:
+                held = existing.get(article_id, set())
+                for s in suggestions:
+                    if _key(s.start, s.end, s.label, s.suggester) in held:
+                        continue
+                    new.append(NewSpan(article_id=article_id, start=s.start, end=s.end, label=s.label,
+                                       origin="suggested", status="pending",
+                                       attrs={k: v for k, v in s.attrs.items() if v is not None}))
+                    makers.append(s.suggester)
+            if not new:
+                return 0
+            if texts is None:
+                texts = article_texts(self.db, [span.article_id for span in new])
+            made: list[Span] = []
+            for suggester in sorted(set(makers)):
+                made += self.spans.prepare([n for n, m in zip(new, makers) if m == suggester], suggester, texts=texts)
+            # Undo goes by annotator (the suggester) and batch: one batch per article is one per suggester too.
+            batches = {article_id: events.new_id() for article_id, _ in found}
+            insert_spans(self.db, made, article_batches=batches)
+            return len(made)
+
+    def _existing(self, article_ids: list[str]) -> dict[str, set[tuple[int, int, str, str]]]:
+        held: dict[str, set[tuple[int, int, str, str]]] = {}
+        for start in range(0, len(article_ids), _LOOKUP_CHUNK):
+            chunk = article_ids[start:start + _LOOKUP_CHUNK]
+            rows = self.db.execute(
+                'SELECT article_id, start, "end", label, annotator FROM spans'
+                f" WHERE article_id IN ({', '.join('?' * len(chunk))}) AND origin = 'suggested' AND status = 'pending'",
+                chunk,
             )
-        }
-        new = [s for s in suggestions if _key(s.start, s.end, s.label, s.suggester) not in existing]
-        new.sort(key=lambda s: s.suggester)
-        for suggester, group in groupby(new, key=lambda s: s.suggester):
-            self.spans.add_many(
-                [
-                    NewSpan(article_id=article_id, start=s.start, end=s.end, label=s.label, origin="suggested",
-                            status="pending", attrs={k: v for k, v in s.attrs.items() if v is not None})
-                    for s in group
-                ],
-                suggester,
-            )
-        return len(new)
+            for article_id, *key in rows:
+                held.setdefault(article_id, set()).add(_key(*key))
+        return held
 
     def suggest_article(self, article_id: str, text: str) -> int:
         """Run every suggester over one article and store what is new."""
-        return self.add(article_id, suggest(text))
+        return self.add_articles([(article_id, suggest(text))], {article_id: text})
 
     def suggest_articles(self, articles: Iterable[tuple[str, str]]) -> int:
         """Run every suggester over several ``(article_id, text)`` pairs; one commit for all."""
-        found = [(article_id, suggest(text)) for article_id, text in articles]
-        with write(self.db):
-            return sum(self.add(article_id, suggestions) for article_id, suggestions in found)
+        texts = dict(articles)
+        return self.add_articles([(article_id, suggest(text)) for article_id, text in texts.items()], texts)
 
     def pending(self, article_id: str, annotator: str) -> list[Span]:
         """Suggestions the annotator has not decided on, nor already made themselves."""

@@ -78,7 +78,7 @@ def test_invalid_utf8_is_rejected_naming_the_file_and_the_rest_goes_in(tmp_path,
     code, out, err = cli("ingest", str(tmp_path / "news"))
     assert code == 1
     assert f"{bad}: not valid UTF-8 (byte 0xe9 at offset 3)" in err
-    assert "ingested 1 articles" in out and "rejected 1" in out
+    assert "ingested 1 article," in out and "rejected 1" in out
     assert list(stored(db_path).values()) == ["Good text.\n"]
 
 

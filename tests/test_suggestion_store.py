@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from corpus.records import ArticleRecord
+from store.events import history
 from store.ingest import Ingester
 from store.suggestions import SuggestionStore
 
@@ -86,3 +87,38 @@ def test_ingest_suggests_unless_told_not_to_and_suggest_adds_only_what_is_new(tm
     assert out.strip() == f"{made_for_a:,} new suggestions in 2 articles"  # only b1's are new
     code, out, _ = cli("suggest", "--article", "nope")
     assert code == 2
+
+
+def test_accept_all_of_many_suggestions_is_one_undo_with_an_event_each(store):
+    text = " ".join(f"Depot {n} held {n * 10 + 7} crates." for n in range(300))
+    Ingester(store.db).run([ArticleRecord(source="t", id="big", outlet="Wire", text=text)])
+    found = SuggestionStore(store.db)
+    found.suggest_article("big", text)
+    figures = [s for s in found.pending("big", "ann") if s.label == "figure"]
+    assert len(figures) >= 300
+    accepted = found.accept_all("big", "figure", "ann")
+    assert len(accepted) == len(figures)
+    added = [e for e in history(store.db, "big") if e.annotator == "ann" and e.action == "add"]
+    assert len(added) == len(figures) and len({e.batch for e in added}) == 1
+    assert {e.after.id for e in added} == {s.id for s in accepted}
+    store.spans.undo("big", "ann")
+    assert store.spans.for_article("big", annotator="ann") == []
+    store.spans.redo("big", "ann")
+    assert len(store.spans.for_article("big", annotator="ann")) == len(figures)
+
+
+def test_suggestions_stored_for_several_articles_at_once_stay_apart_per_article(store):
+    records = [ArticleRecord(source="t", id=i, outlet="Wire", text=f"{TEXT} ({i})") for i in ("a1", "a2")]
+    Ingester(store.db).run(records)
+    found = SuggestionStore(store.db)
+    made = found.suggest_articles([(r.id, r.text) for r in records])
+    one = len(found.pending("a1", "ann"))
+    assert made == 2 * one and len(found.pending("a2", "ann")) == one
+    assert found.suggest_articles([(r.id, r.text) for r in records]) == 0
+    batches = {e.article_id: e.batch for e in history(store.db, "a1") + history(store.db, "a2")}
+    assert batches["a1"] != batches["a2"]
+    # A suggester's undo on one article leaves the other's suggestions alone.
+    suggester = found.pending("a1", "ann")[0].annotator
+    store.spans.undo("a1", suggester)
+    assert len(found.pending("a2", "ann")) == one
+    assert len(found.pending("a1", "ann")) < one

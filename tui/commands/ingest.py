@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from typing import TYPE_CHECKING
@@ -30,6 +31,8 @@ ends, control characters and escape sequences removed) and stored for good.
 The same text twice is skipped; the same id with other text is rejected.
 Suggesters then propose figures, quotes and claim sentences in each new
 article for annotators to accept or reject (--no-suggest skips that).
+Ingest runs at a lower CPU priority and writes in short transactions, so
+people annotating the same database meanwhile are not kept waiting.
 Exit status: 0 when everything went in, 1 when any record was rejected."""
 
 
@@ -52,6 +55,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+# An ingest is bulk work beside people annotating on the same machine: it
+# yields the CPU to them (their writes wait on nothing else; bench/bench_parallel_ingest.py).
+INGEST_NICENESS = 10
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(INGEST_NICENESS)
+    except OSError:
+        pass  # not allowed here: the ingest only runs at the usual priority
+
+
 def run(args: argparse.Namespace) -> int:
     """Ingest; print rejections as they come and a one-line summary."""
     from corpus.readers import read_paths
@@ -59,9 +74,16 @@ def run(args: argparse.Namespace) -> int:
 
     if args.max_size <= 0:
         raise CommandError("--max-size must be a positive number of bytes")
+    _lower_priority()
     store = open_store(args, create=True)
     records = read_paths(args.paths, fmt=args.format, outlet=args.outlet, max_bytes=args.max_size)
-    progress = Progress("ingesting", enabled=interactive() and not args.quiet)
+    watched = interactive() and not args.quiet
+    total = None
+    if watched:
+        from corpus.readers.count import estimate_records
+
+        total = estimate_records(args.paths, args.format)
+    progress = Progress("ingesting", enabled=watched, total=total)
     printed = 0
 
     def report_batch(report: IngestReport) -> None:
