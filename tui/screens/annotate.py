@@ -118,7 +118,9 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
         """The footer, most important first: the label keys, each in its label's
         style, the suggestion keys, the panels, then the rest; the way back and
         ``?`` always show."""
-        items = []
+        # The Matches panel's and the search bar's own keys, while they have the focus.
+        items = [FooterItem((("matches.open", "open"),)), FooterItem((("matches.link", "link"),)),
+                 FooterItem((("matches.not-same", "not same"),)), FooterItem((("search.next", "next"),))]
         for label in self.app.labels or []:
             if label.key:
                 style = Style(color=label.colour, **{label_attribute(label): True})
@@ -135,7 +137,8 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
             FooterItem((("annotate.span-end-previous", "end"), ("annotate.span-end-next", "end")), group="end", extra=True),
             FooterItem((("annotate.search", "search"),), extra=True),
             FooterItem((("annotate.mark-done", "done, next"),), extra=True),
-            FooterItem((("annotate.clear-selection", "clear"), ("annotate.back", self.BACK_TO)), one_of=True, end=True),
+            FooterItem((("matches.back", "close"), ("search.close", "close"), ("annotate.clear-selection", "clear"),
+                        ("annotate.back", self.BACK_TO)), one_of=True, end=True),
             FooterItem((("app.help", "more"),), end=True),
         ]
         return items

@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 COLUMNS = (("Outlet", 16), ("Title", None), ("Length", 9), ("Mine", 5), ("Status", 14), ("Open by", 8))
 OPEN_BY = "open by"
 MIN_TITLE = 10
+# Below this many cells for the title, the outlet gives up some of its width (down to MIN_OUTLET).
+ROOMY_TITLE = 32
+MIN_OUTLET = 10
+# Columns left out while no row of the page has anything in them.
+HIDE_EMPTY = ("Mine", "Open by")
 
 
 def open_by_text(names: list[str]) -> Text:
@@ -69,7 +74,8 @@ class LibraryTable(DataTable, inherit_bindings=False):
         self._widths = tuple(widths)
         self.clear(columns=True)
         for (name, _), width in zip(COLUMNS, widths):
-            self.add_column(name, width=width, key=name.lower())
+            if width:
+                self.add_column(name, width=width, key=name.lower())
 
     def _cells(self, row: LibraryRow, open_by: dict[str, list[str]]) -> list[Text]:
         return [
@@ -87,22 +93,30 @@ class LibraryTable(DataTable, inherit_bindings=False):
         self.rows_shown, self.open_by = rows, open_by
         self.clear()
         cells = [self._cells(row, open_by) for row in rows]
-        widths = [len(name) for name, _ in COLUMNS]
+        widths = [0] * len(COLUMNS)
         for row_cells in cells:
             for index, cell in enumerate(row_cells):
                 widths[index] = max(widths[index], cell.cell_len)
-        for index, (_, cap) in enumerate(COLUMNS):
+        for index, (name, cap) in enumerate(COLUMNS):
+            if widths[index] or name not in HIDE_EMPTY:
+                widths[index] = max(widths[index], len(name))
             if cap is not None:
                 widths[index] = min(widths[index], cap)
-        title = COLUMNS.index(("Title", None))
-        # Two cells of padding a column, and room for the scrollbar.
-        rest = self.size.width - sum(w for i, w in enumerate(widths) if i != title) - len(COLUMNS) * 2 - 2
+        title, outlet = COLUMNS.index(("Title", None)), 0
+        # Two cells of padding a column, and room for the scrollbar when the rows overflow.
+        scrollbar = 2 if len(rows) > max(0, self.size.height - 1) else 0
+        shown = sum(1 for width in widths if width)
+        rest = self.size.width - sum(w for i, w in enumerate(widths) if i != title) - shown * 2 - scrollbar
+        if rest < min(ROOMY_TITLE, widths[title]) and widths[outlet] > MIN_OUTLET:
+            give = min(widths[outlet] - MIN_OUTLET, min(ROOMY_TITLE, widths[title]) - rest)
+            widths[outlet] -= give
+            rest += give
         widths[title] = max(MIN_TITLE, min(widths[title], rest))
         self._set_columns(widths)
         for row, row_cells in zip(rows, cells):
             for index, cell in enumerate(row_cells):
                 cell.truncate(widths[index], overflow="ellipsis")
-            self.add_row(*row_cells, key=row.id)
+            self.add_row(*[cell for cell, width in zip(row_cells, widths) if width], key=row.id)
         if rows:
             self.move_cursor(row=len(rows) - 1 if cursor_at_end else 0, animate=False)
 
