@@ -201,19 +201,27 @@ def cluster_claims(
     not_same: Iterable[tuple[Hashable, Hashable]] = (),
     previous: Clustering | None = None,
     workers: int = 1,
+    prepared: dict[Hashable, ClaimText] | None = None,
 ) -> Clustering:
     """Cluster ``(key, text)`` claims; see the module docstring.
 
     ``links`` are confirmed matches and ``not_same`` pairs the annotators
     kept apart, both by claim key; pairs naming an unknown key are ignored.
     ``previous`` is the clustering of an earlier run, whose ids are kept.
+    ``prepared`` holds claims already prepared (:func:`prepare_claim` of
+    their text, by key) and gets those prepared here.
     """
     keys: list[Hashable] = []
-    prepared: list[ClaimText] = []
+    texts: list[ClaimText] = []
     for key, text in claims:
         keys.append(key)
-        prepared.append(prepare_claim(text))
-    return _Clusterer(keys, prepared, threshold, workers).run(links, not_same, previous)
+        claim = prepared.get(key) if prepared is not None else None
+        if claim is None:
+            claim = prepare_claim(text)
+            if prepared is not None:
+                prepared[key] = claim
+        texts.append(claim)
+    return _Clusterer(keys, texts, threshold, workers).run(links, not_same, previous)
 
 
 class _Clusterer:

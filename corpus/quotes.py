@@ -210,7 +210,7 @@ class _People:
             # "shipping magnate Erland Voss"); only people are met by "he"/"she".
             surname = name.rsplit(" ", 1)[-1]
             by_surname.setdefault(surname, name)
-            if self._is_person(start, end) or name in full:
+            if name in full or self._is_person(start, end):
                 full.setdefault(name, (start, end))
                 by_surname[surname] = name
                 roles = _roles_around(text, run.start(), start, end)
@@ -261,21 +261,21 @@ class _People:
 
 
 _ROLE_WORD = re.compile(r"[A-Za-z]+")
+_ROLE_AFTER = re.compile(r",\s+(?:the|a|an|its|his|her|their)\s+([^,.;]{3,60})[,.;]")
 
 
 def _roles_around(text: str, run_start: int, name_start: int, name_end: int) -> frozenset[str]:
     """Role words written with a name: its titles, or a role in apposition before or after it."""
-    words = [w.lower() for w in _ROLE_WORD.findall(text[run_start:name_start])]
-    before = text[max(0, run_start - 60) : run_start]
-    apposition = re.search(r"((?:[A-Za-z'’]+\s+){1,4}?)(?:[A-Za-z'’]+),\s*$", before)
-    if apposition:
-        words += [w.lower() for w in _ROLE_WORD.findall(before[apposition.start() :])]
-    else:
-        words += [w.lower() for w in _ROLE_WORD.findall(before.rsplit(".", 1)[-1])[-3:]]
-    after = re.match(r",\s+(?:the|a|an|its|his|her|their)\s+([^,.;]{3,60})[,.;]", text[name_end : name_end + 70])
-    if after:
-        words += [w.lower() for w in _ROLE_WORD.findall(after.group(1))]
-    return frozenset(w for w in words if w in _TITLES)
+    words = _ROLE_WORD.findall(text[run_start:name_start])
+    # Up to four words before the name (and its comma), within the sentence.
+    before = text[max(0, run_start - 50) : run_start].rstrip()
+    before = before[:-1] if before.endswith(",") else before
+    words += _ROLE_WORD.findall(re.split(r"[.!?;:\n]", before)[-1])[-4:]
+    if text.startswith(", ", name_end):
+        after = _ROLE_AFTER.match(text, name_end, name_end + 70)
+        if after:
+            words += _ROLE_WORD.findall(after.group(1))
+    return frozenset(w.lower() for w in words if w.lower() in _TITLES)
 
 
 def _strip_titles(run: str, start: int) -> tuple[str, int, int]:

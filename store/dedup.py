@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from store.sqlite import sqlite_utils
 
@@ -20,7 +21,11 @@ from corpus.claim_clusters import ClaimConflict, Clustering, cluster_claims
 from corpus.claim_match import DEFAULT_THRESHOLD, Conflict
 from store.claim_sentences import SentenceIndex
 from store.claims import Claim, ClaimStore
+from store.index_cache import MATCHING_CODE, code_version, index_cache_path, load_index_cache, save_index_cache
 from store.settings import read_int_setting, write_setting
+
+# What the leaders cache holds; another format is rebuilt.
+_LEADERS_FORMAT = 1
 
 # The latest claim decision the last run took into account.
 _DECISIONS_SEEN = "dedup.decisions_seen"
@@ -98,6 +103,7 @@ def dedup(
     progress: ProgressHook | None = None,
     workers: int = 1,
     full: bool = False,
+    cache: Path | None = None,
 ) -> DedupReport:
     """Cluster the claims of the database and store the cluster ids; see the module docstring.
 
@@ -105,10 +111,11 @@ def dedup(
     again (:func:`recluster`); ``full`` clusters every claim, with the same
     result. ``sentences`` (refreshed here) gives each cluster its untagged
     sentences; without it they are left empty. ``workers`` is rapidfuzz's
-    thread count.
+    thread count. ``cache`` is a file (:func:`leaders_cache_path`) that keeps
+    the leaders prepared for matching between runs; None keeps nothing.
     """
     report = progress or (lambda phase, done, total: None)
-    changed = recluster(db, threshold=threshold, progress=report, workers=workers, full=full)
+    changed = recluster(db, threshold=threshold, progress=report, workers=workers, full=full, cache=cache)
     return stored_report(db, sentences=sentences, progress=report, changed=changed)
 
 
@@ -119,6 +126,7 @@ def recluster(
     progress: ProgressHook | None = None,
     workers: int = 1,
     full: bool = False,
+    cache: Path | None = None,
 ) -> int:
     """Bring the stored clusters up to date with the claims; returns how many
     claims got a new cluster id.
@@ -131,6 +139,8 @@ def recluster(
     :func:`corpus.claim_clusters.cluster_claims` matches only open claims,
     against each other and the leaders, so this places every claim as a run
     over all of them does (``full``). Nothing changed: nothing is read.
+    ``cache`` keeps the leaders prepared for matching between runs (most of
+    what a run with few new claims would otherwise spend).
     """
     store = ClaimStore(db)
     report = progress or (lambda phase, done, total: None)
@@ -164,9 +174,10 @@ def recluster(
         leaders=store.leaders(),
     )
     report("clustering", 0, len(claims))
+    prepared = _load_prepared(db, cache, claims)
     clustering = cluster_claims(
         ((key, claim.text) for key, claim in claims.items()), threshold=threshold, links=links, not_same=apart,
-        previous=previous, workers=workers,
+        previous=previous, workers=workers, prepared=prepared,
     )
     stored = {key: claim.cluster for key, claim in claims.items()}
     edges = {key: (claim.start, claim.end) for key, claim in claims.items()
@@ -177,7 +188,38 @@ def recluster(
     store.save_conflicts(_merged_conflicts(store, clustering, open_claims, removed, first))
     store.save_cluster_sizes()
     write_setting(db, _DECISIONS_SEEN, str(latest_decision))
+    _save_prepared(db, cache, claims, prepared, clustering)
     return changed
+
+
+def leaders_cache_path(db_path: Path | str) -> Path:
+    """Where the prepared leaders of the database at ``db_path`` are kept: the user's cache folder."""
+    return index_cache_path(db_path, "leaders")
+
+
+def _cache_check(db: sqlite_utils.Database) -> dict:
+    identity = db.execute("SELECT id, hash FROM articles ORDER BY rowid LIMIT 1").fetchone()
+    return {"format": _LEADERS_FORMAT, "code": code_version(MATCHING_CODE), "identity": identity}
+
+
+def _load_prepared(db: sqlite_utils.Database, cache: Path | None, claims: dict[str, Claim]) -> dict | None:
+    """The claims of ``claims`` the cache holds prepared, with the same edges."""
+    if cache is None:
+        return None
+    saved = load_index_cache(cache, _cache_check(db)) or {}
+    held = saved.get("leaders", {})
+    return {key: entry[2] for key, claim in claims.items()
+            if (entry := held.get(key)) is not None and entry[0] == claim.start and entry[1] == claim.end}
+
+
+def _save_prepared(db: sqlite_utils.Database, cache: Path | None, claims: dict[str, Claim], prepared: dict | None,
+                   clustering: Clustering) -> None:
+    """Keep every leader prepared: a run loads them all (and prepared them or took them from the cache)."""
+    if cache is None or prepared is None:
+        return
+    leaders = {key: (claims[key].start, claims[key].end, prepared[key])
+               for key in clustering.leaders.values() if key in prepared}
+    save_index_cache(cache, {**_cache_check(db), "leaders": leaders})
 
 
 def _read_all(store: ClaimStore, report: ProgressHook) -> dict[str, Claim]:

@@ -28,6 +28,12 @@ _LOOKUP_CHUNK = 500
 _SUGGESTER_ONLY = {"score"}
 
 
+def _version(suggester: str) -> int:
+    """The version of ``"name@version"`` (0 when it has none)."""
+    _, _, version = suggester.rpartition("@")
+    return int(version) if version.isdigit() else 0
+
+
 def _key(start: int, end: int, label: str, annotator: str) -> tuple[int, int, str, str]:
     return start, end, label, annotator
 
@@ -57,11 +63,16 @@ class SuggestionStore:
             existing = self._existing([article_id for article_id, _ in found])
             new: list[NewSpan] = []
             makers: list[str] = []
+            rules: list[str] = []
             for article_id, suggestions in found:
-                held = existing.get(article_id, set())
+                # One pending suggestion per label and text, whichever
+                # suggester or version made it (issue 11 item 4).
+                held = {(start, end, label) for start, end, label, _ in existing.get(article_id, set())}
                 for s in suggestions:
-                    if _key(s.start, s.end, s.label, s.suggester) in held:
+                    if (s.start, s.end, s.label) in held:
                         continue
+                    held.add((s.start, s.end, s.label))
+                    rules.append(s.rule)
                     new.append(NewSpan(article_id=article_id, start=s.start, end=s.end, label=s.label,
                                        origin="suggested", status="pending",
                                        attrs={k: v for k, v in s.attrs.items() if v is not None}))
@@ -71,12 +82,25 @@ class SuggestionStore:
             if texts is None:
                 texts = article_texts(self.db, [span.article_id for span in new])
             made: list[Span] = []
+            made_rules: list[str] = []
             for suggester in sorted(set(makers)):
                 made += self.spans.prepare([n for n, m in zip(new, makers) if m == suggester], suggester, texts=texts)
+                made_rules += [r for r, m in zip(rules, makers) if m == suggester]
             # Undo goes by annotator (the suggester) and batch: one batch per article is one per suggester too.
             batches = {article_id: events.new_id() for article_id, _ in found}
             insert_spans(self.db, made, article_batches=batches)
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO suggestion_rules (span_id, rule) VALUES (?, ?)",
+                [(span.id, rule) for span, rule in zip(made, made_rules) if rule],
+            )
             return len(made)
+
+    def rules(self, article_id: str) -> dict[str, str]:
+        """Why each suggestion of the article was made, by span id (``"figure:currency"``)."""
+        return dict(self.db.execute(
+            "SELECT r.span_id, r.rule FROM suggestion_rules r JOIN spans s ON s.id = r.span_id WHERE s.article_id = ?",
+            [article_id],
+        ).fetchall())
 
     def _existing(self, article_ids: list[str]) -> dict[str, set[tuple[int, int, str, str]]]:
         held: dict[str, set[tuple[int, int, str, str]]] = {}
@@ -105,10 +129,20 @@ class SuggestionStore:
         spans = self.spans.for_article(article_id)
         decided = {s.attrs.get("suggestion") for s in spans if s.annotator == annotator}
         own = {(s.start, s.end, s.label) for s in spans if s.annotator == annotator and s.status == "accepted"}
-        return [
-            s for s in spans
-            if s.status == "pending" and s.id not in decided and (s.start, s.end, s.label) not in own
-        ]
+        # A file may hold the same suggestion from two suggester versions (made
+        # before add() kept one per text, or one version's claim sentence
+        # ending where the other's does not): show one per label that starts
+        # or ends there, the newest version's.
+        shown: list[Span] = []
+        seen: set[tuple[str, str, int]] = set()
+        candidates = [s for s in spans if s.status == "pending" and s.id not in decided and (s.start, s.end, s.label) not in own]
+        for s in sorted(candidates, key=lambda s: _version(s.annotator), reverse=True):
+            if ("start", s.label, s.start) in seen or ("end", s.label, s.end) in seen:
+                continue
+            seen.update({("start", s.label, s.start), ("end", s.label, s.end)})
+            shown.append(s)
+        order = {s.id: i for i, s in enumerate(spans)}
+        return sorted(shown, key=lambda s: order[s.id])
 
     def _decision(self, suggestion: Span, status: str) -> NewSpan:
         attrs = {k: v for k, v in suggestion.attrs.items() if k not in _SUGGESTER_ONLY}

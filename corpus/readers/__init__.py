@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from corpus.file_types import DEFAULT_MAX_BYTES, FORMATS
+from corpus.file_types import DEFAULT_MAX_BYTES, FORMAT_NAMES, FORMATS
+from corpus.importers import IMPORTERS, SKIP, route
 from corpus.normalise import normalise_text
 from corpus.readers.decode import DecodeError, decode_bytes
 from corpus.readers.fields import first_line, is_date, one_line, unexpected_error
@@ -158,8 +159,9 @@ def read_paths(
     get the id ``<outlet-slug>/<file-stem>``; JSONL and CSV records keep the
     ``id`` they carry.
     """
-    if fmt is not None and fmt not in set(FORMATS.values()):
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(sorted(set(FORMATS.values())))}")
+    if fmt is not None and fmt not in FORMAT_NAMES:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMAT_NAMES)}")
+    brat_seen: set[Path] = set()
     for found in discover((Path(p) for p in paths), fmt):
         if isinstance(found, Rejection):
             yield found
@@ -170,7 +172,12 @@ def read_paths(
             continue
         default_outlet = outlet or Path(os.path.realpath(found)).parent.name
         try:
-            if file_fmt == "jsonl":
+            file_fmt = route(found, file_fmt, fmt is not None, brat_seen)  # by content: brat pairs, CoNLL named .txt
+            if file_fmt == SKIP:
+                continue
+            if file_fmt in IMPORTERS:
+                yield from IMPORTERS[file_fmt](found, default_outlet, max_bytes)
+            elif file_fmt == "jsonl":
                 yield from read_jsonl(found, default_outlet, max_bytes)
             elif file_fmt == "csv":
                 yield from read_csv(found, default_outlet, max_bytes)

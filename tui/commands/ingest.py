@@ -8,7 +8,7 @@ import sys
 
 from typing import TYPE_CHECKING
 
-from corpus.file_types import DEFAULT_MAX_BYTES, FORMATS
+from corpus.file_types import DEFAULT_MAX_BYTES, FORMAT_NAMES
 from tui.commands.errors import CommandError
 from tui.commands.options import add_db_option, interactive, open_store
 from tui.commands.progress import Progress
@@ -44,7 +44,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to read")
     parser.add_argument("--outlet", metavar="NAME", help="outlet for records that name none (default: the folder's name)")
-    parser.add_argument("--format", choices=sorted(set(FORMATS.values())), help="read every file as this format")
+    parser.add_argument("--format", choices=FORMAT_NAMES, help="read every file as this format")
     parser.add_argument(
         "--max-size", type=int, default=DEFAULT_MAX_BYTES, metavar="BYTES",
         help=f"refuse articles (files, JSONL lines, CSV rows) larger than this (default {DEFAULT_MAX_BYTES:,})",
@@ -95,5 +95,5 @@ def run(args: argparse.Namespace) -> int:
 
     with store, progress:
         report = Ingester(store.db, on_batch=report_batch, suggest=not args.no_suggest).run(records)
-    print(report.summary() + f" into {store.path}")
+    print(report.summary(into=store.path))
     return 1 if report.rejected else 0
