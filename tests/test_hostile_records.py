@@ -182,3 +182,17 @@ def test_a_page_whose_date_is_no_date_goes_in_without_it_and_says_so(tmp_path, c
     with Store(db_path) as store:
         article = store.articles.get("post/p")
     assert (article.text, article.published) == ("Page text.", None)
+
+
+def test_counts_of_one_are_singular_in_every_summary(tmp_path, cli):
+    from corpus.plural import counted
+
+    assert (counted(1, "article"), counted(0, "article"), counted(2_000, "span")) == ("1 article", "0 articles", "2,000 spans")
+    path = jsonl(tmp_path / "one.jsonl", json.dumps({"id": "s", "text": "One.", "spans": [
+        {"start": 0, "end": 3, "label": "claim"}]}))
+    code, out, _ = cli("ingest", str(path), "--no-suggest")
+    assert code == 0 and "ingested 1 article, 1 imported span," in out
+    code, out, _ = cli("export", "-f", "jsonl", "-o", str(tmp_path / "out.jsonl"), "--quiet")
+    assert code == 0 and "exported 1 article and 1 span as jsonl" in out
+    code, out, _ = cli("stats")
+    assert out.startswith("1 article, 0 reviewed")
