@@ -1,6 +1,8 @@
 """Build the suggestion evaluation set from its hand-marked articles.
 
-The articles in ``tests/data/suggest_eval/articles/*.txt`` carry their gold
+There are two sets: ``tests/data/suggest_eval`` (the tune set) and
+``tests/data/suggest_heldout`` (held out: never tuned on, see its README).
+The articles in ``<set>/articles/*.txt`` carry their gold
 labels inline, so the labels are written with the text and the offsets are
 computed, never typed:
 
@@ -8,6 +10,7 @@ computed, never typed:
     {{F lo=20000 hi=30000 u=troop|20,000 to 30,000 troops}}
     {{Q s="Tomas Reyl"|"We will not back down,"}}      (no s=: no speaker)
     {{C|A whole claim sentence.}}
+    {{S|"reset"}}           (quotation marks around words nobody is quoted saying)
 
 Markers nest (a figure inside a quote inside a claim). ``--check`` exits 1
 when ``eval.jsonl`` is out of date; without it the file is rewritten,
@@ -17,7 +20,7 @@ more outside any quote label, digits outside any figure label, a
 qualifier left just outside a figure) — for a person to judge, not to fix
 automatically.
 
-    python bench/build_suggest_eval.py [--check] [--show ID] [--lint]
+    python bench/build_suggest_eval.py [--check] [--show ID] [--lint] [--set tune|heldout]
 """
 
 from __future__ import annotations
@@ -28,11 +31,15 @@ import re
 import sys
 from pathlib import Path
 
-EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "suggest_eval"
+_DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+# The tune set the suggesters were developed on, and the held-out set that
+# is scored but never looked at while changing a suggester.
+SETS = {"tune": _DATA / "suggest_eval", "heldout": _DATA / "suggest_heldout"}
+EVAL_DIR = SETS["tune"]
 ARTICLES = EVAL_DIR / "articles"
 EVAL_FILE = EVAL_DIR / "eval.jsonl"
 
-_OPEN = re.compile(r"\{\{(?P<label>[FQC])(?P<attrs>(?:\s+\w+=(?:\"[^\"]*\"|[^\s|]+))*)\|")
+_OPEN = re.compile(r"\{\{(?P<label>[FQCS])(?P<attrs>(?:\s+\w+=(?:\"[^\"]*\"|[^\s|]+))*)\|")
 _ATTR = re.compile(r"(\w+)=(?:\"([^\"]*)\"|([^\s|]+))")
 _CLOSE = "}}"
 
@@ -50,7 +57,7 @@ def parse_marked(marked: str, article_id: str) -> dict:
     out: list[str] = []
     length = 0
     stack: list[tuple[str, dict[str, str], int]] = []
-    record: dict = {"id": article_id, "text": "", "figures": [], "quotes": [], "claims": []}
+    record: dict = {"id": article_id, "text": "", "figures": [], "quotes": [], "claims": [], "scare": []}
     pos = 0
     while pos < len(marked):
         opening = _OPEN.match(marked, pos)
@@ -72,7 +79,7 @@ def parse_marked(marked: str, article_id: str) -> dict:
         raise ValueError(f"{article_id}: unclosed marker {stack[-1][0]}")
     record["text"] = "".join(out).strip("\n")
     shift = len("".join(out)) - len("".join(out).lstrip("\n"))
-    for key in ("figures", "quotes", "claims"):
+    for key in ("figures", "quotes", "claims", "scare"):
         for span in record[key]:
             span["start"] -= shift
             span["end"] -= shift
@@ -89,15 +96,18 @@ def _add(record: dict, label: str, attrs: dict[str, str], start: int, end: int) 
             "start": start, "end": end, "value": _number(attrs, "v"), "low": _number(attrs, "lo"),
             "high": _number(attrs, "hi"), "unit": attrs.get("u"), "approx": attrs.get("a"),
         })
+    elif label == "S":
+        record["scare"].append({"start": start, "end": end})
     elif label == "Q":
         record["quotes"].append({"start": start, "end": end, "speaker": attrs.get("s")})
     else:
         record["claims"].append({"start": start, "end": end})
 
 
-def build() -> list[dict]:
-    """Every article's record, in file-name order."""
-    return [parse_marked(path.read_text(encoding="utf-8"), path.stem) for path in sorted(ARTICLES.glob("*.txt"))]
+def build(name: str = "tune") -> list[dict]:
+    """Every article's record of one set (``"tune"`` or ``"heldout"``), in file-name order."""
+    articles = SETS[name] / "articles"
+    return [parse_marked(path.read_text(encoding="utf-8"), path.stem) for path in sorted(articles.glob("*.txt"))]
 
 
 def _dump(records: list[dict]) -> str:
@@ -126,7 +136,8 @@ def _lint(record: dict) -> list[str]:
 
     notes = []
     for match in _QUOTED.finditer(text):
-        if len(match.group().split()) >= 3 and not covered(match.start(), match.end(), "quotes"):
+        labelled = covered(match.start(), match.end(), "quotes") or covered(match.start(), match.end(), "scare")
+        if len(match.group().split()) >= 3 and not labelled:
             notes.append(f"unlabelled quotation {match.group()[:50]!r}")
     for match in _DIGITS.finditer(text):
         if not covered(match.start(), match.end(), "figures"):
@@ -139,27 +150,35 @@ def _lint(record: dict) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if eval.jsonl is out of date")
+    parser.add_argument("--check", action="store_true", help="exit 1 if an eval.jsonl is out of date")
     parser.add_argument("--show", metavar="ID", help="print one article's labels")
     parser.add_argument("--lint", action="store_true", help="list what a labeller may have missed")
+    parser.add_argument("--set", choices=[*SETS, "all"], default="all", help="which set (default: both)")
     args = parser.parse_args()
-    records = build()
-    if args.show:
-        _show(next(r for r in records if r["id"].startswith(args.show)))
-        return 0
-    if args.lint:
-        for record in records:
-            for note in _lint(record):
-                print(f"{record['id']}: {note}")
-        return 0
-    dumped = _dump(records)
-    if args.check:
-        current = EVAL_FILE.read_text(encoding="utf-8") if EVAL_FILE.exists() else ""
-        return 0 if current == dumped else 1
-    EVAL_FILE.write_text(dumped, encoding="utf-8")
-    words = sum(len(r["text"].split()) for r in records)
-    print(f"{len(records)} articles, {words} words -> {EVAL_FILE}")
-    return 0
+    names = list(SETS) if args.set == "all" else [args.set]
+    stale = 0
+    for name in names:
+        records = build(name)
+        eval_file = SETS[name] / "eval.jsonl"
+        if args.show:
+            for record in records:
+                if record["id"].startswith(args.show):
+                    _show(record)
+            continue
+        if args.lint:
+            for record in records:
+                for note in _lint(record):
+                    print(f"{name}/{record['id']}: {note}")
+            continue
+        dumped = _dump(records)
+        if args.check:
+            current = eval_file.read_text(encoding="utf-8") if eval_file.exists() else ""
+            stale += current != dumped
+            continue
+        eval_file.write_text(dumped, encoding="utf-8")
+        words = sum(len(r["text"].split()) for r in records)
+        print(f"{name}: {len(records)} articles, {words} words -> {eval_file}")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

@@ -19,7 +19,10 @@ share a cluster, claims marked "not the same" never do (when links force
 such a pair together anyway, the pair is returned in ``unmet``). With a
 ``previous`` clustering, claims keep their cluster; a cluster keeps its id
 while it keeps members (and the smaller id when links merge two); new claims
-join existing clusters or open new ones with fresh ids.
+join existing clusters or open new ones with fresh ids. Only the claims not
+placed from ``previous`` are matched, against each other and the clusters'
+leaders, so clustering the members of the clusters a change touches plus
+every leader gives the same result as clustering the whole corpus.
 """
 
 from __future__ import annotations
@@ -134,15 +137,19 @@ def candidate_pairs(claims: list[ClaimText], *, chunk: int = _PAIR_CHUNK) -> Ite
 
 
 def matching_pairs(
-    claims: list[ClaimText], threshold: float, *, workers: int = 1
+    claims: list[ClaimText], threshold: float, *, workers: int = 1, needed: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """``(left, right, scores, scored)``: candidate pairs whose words reach ``threshold``.
 
-    ``scored`` is how many candidate pairs were scored. The guards are not
-    applied here.
+    ``scored`` is how many candidate pairs were scored. ``needed`` (one bool
+    per claim) keeps only the pairs with a needed claim on one side at least.
+    The guards are not applied here.
     """
     kept_codes, kept_scores, scored = [], [], 0
     for left, right in candidate_pairs(claims):
+        if needed is not None:
+            wanted = needed[left] | needed[right]
+            left, right = left[wanted], right[wanted]
         scores = score_pairs(claims, left, right, workers=workers)
         close = scores >= threshold
         kept_codes.append(left[close] * len(claims) + right[close])
@@ -194,36 +201,51 @@ def cluster_claims(
     not_same: Iterable[tuple[Hashable, Hashable]] = (),
     previous: Clustering | None = None,
     workers: int = 1,
+    prepared: dict[Hashable, ClaimText] | None = None,
 ) -> Clustering:
     """Cluster ``(key, text)`` claims; see the module docstring.
 
     ``links`` are confirmed matches and ``not_same`` pairs the annotators
     kept apart, both by claim key; pairs naming an unknown key are ignored.
     ``previous`` is the clustering of an earlier run, whose ids are kept.
+    ``prepared`` holds claims already prepared (:func:`prepare_claim` of
+    their text, by key) and gets those prepared here.
     """
     keys: list[Hashable] = []
-    prepared: list[ClaimText] = []
+    texts: list[ClaimText] = []
     for key, text in claims:
         keys.append(key)
-        prepared.append(prepare_claim(text))
-    return _Clusterer(keys, prepared, threshold, workers).run(links, not_same, previous)
+        claim = prepared.get(key) if prepared is not None else None
+        if claim is None:
+            claim = prepare_claim(text)
+            if prepared is not None:
+                prepared[key] = claim
+        texts.append(claim)
+    return _Clusterer(keys, texts, threshold, workers).run(links, not_same, previous)
 
 
 class _Clusterer:
     def __init__(self, keys: list[Hashable], claims: list[ClaimText], threshold: float, workers: int) -> None:
-        self.keys, self.claims, self.threshold = keys, claims, threshold
+        self.keys, self.claims, self.threshold, self.workers = keys, claims, threshold, workers
         self.index = {key: i for i, key in enumerate(keys)}
-        self.left, self.right, self.scores, _ = matching_pairs(claims, threshold, workers=workers)
-        # Matching neighbours of every claim, both ways, as compressed rows.
+        self.cluster_of: list[int | None] = [None] * len(keys)
+        self.members: dict[int, set[int]] = defaultdict(set)
+        self.leader: dict[int, int] = {}
+
+    def _match(self, scope: list[int]) -> None:
+        """Matching pairs among the claims of ``scope`` (indices, ascending) with an
+        open claim on one side at least (two placed claims stay as they are), and
+        every claim's matching neighbours as compressed rows."""
+        local = np.array(scope, dtype=np.int64)
+        open_ = np.array([self.cluster_of[i] is None for i in scope], dtype=bool)
+        left, right, self.scores, _ = matching_pairs([self.claims[i] for i in scope], self.threshold,
+                                                     workers=self.workers, needed=open_)
+        self.left, self.right = local[left], local[right]
         source = np.concatenate([self.left, self.right]).astype(np.int32)
         order = np.argsort(source, kind="stable")
         self.neighbour = np.concatenate([self.right, self.left]).astype(np.int32)[order]
         self.neighbour_score = np.concatenate([self.scores, self.scores])[order]
-        self.row = np.searchsorted(source[order], np.arange(len(keys) + 1))
-        del source, order
-        self.cluster_of: list[int | None] = [None] * len(keys)
-        self.members: dict[int, set[int]] = defaultdict(set)
-        self.leader: dict[int, int] = {}
+        self.row = np.searchsorted(source[order], np.arange(len(self.keys) + 1))
 
     def _place(self, item: int, cluster: int) -> None:
         self.cluster_of[item] = cluster
@@ -254,6 +276,11 @@ class _Clusterer:
                 apart[a].add(b)
                 apart[b].add(a)
         next_id = self._restore(previous, groups, apart)
+        # Claims placed again keep their clusters whatever they match now: only
+        # the open claims are matched, against the leaders and each other. So a
+        # run over the touched clusters and the leaders alone (store.dedup)
+        # places every claim as a run over the whole corpus does.
+        self._match(sorted({i for i, c in enumerate(self.cluster_of) if c is None} | set(self.leader.values())))
         for item in range(len(self.keys)):
             if self.cluster_of[item] is not None:
                 continue

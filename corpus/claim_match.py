@@ -39,10 +39,10 @@ from typing import Literal
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from corpus.claim_text import MIN_WORDS, ClaimText, prepare_claim
+from corpus.claim_text import MIN_WORDS, PRONOUN_SUBJECT, ClaimText, prepare_claim
 from corpus.figures import Figure
 
-Conflict = Literal["figure", "negation", "direction"]
+Conflict = Literal["figure", "negation", "direction", "roles"]
 
 # token_set_ratio forgives extra words on one side ("the minister said on
 # Tuesday"), but scores 100 whenever one claim's words contain the other's,
@@ -207,6 +207,34 @@ def _different_names(a: ClaimText, b: ClaimText) -> bool:
     return bool(set(a.names) - set(b.words.split(" "))) and bool(set(b.names) - set(a.words.split(" ")))
 
 
+def _roles(claim: ClaimText) -> list[tuple[str, int]]:
+    # A speaker named before the body ("Washington warned Beijing ...") is
+    # its subject: the speakers come first.
+    return [(name, -2) for name in claim.speakers] + list(claim.actors)
+
+
+def swapped_roles(a: ClaimText, b: ClaimText) -> bool:
+    """The same names in other roles: "Russia accused Ukraine" / "Ukraine accused Russia".
+
+    The subject of each claim (its speaker, else the first name of its
+    first clause or the agent of a passive: :attr:`ClaimText.actors`) is a
+    name the other claim holds in another role, both ways round; or both
+    bodies start with a pronoun and their speakers differ ("Kyiv said it
+    was ready" / "the Kremlin said it was ready").
+    """
+    if (a.speakers and b.speakers and not set(a.speakers) & set(b.speakers)
+            and PRONOUN_SUBJECT.match(a.body) and PRONOUN_SUBJECT.match(b.body)):
+        return True
+    roles_a, roles_b = _roles(a), _roles(b)
+    if not roles_a or not roles_b:
+        return False
+    first_a, first_b = min(place for _, place in roles_a), min(place for _, place in roles_b)
+    subjects_a = {name for name, place in roles_a if place == first_a}
+    subjects_b = {name for name, place in roles_b if place == first_b}
+    names_a, names_b = {name for name, _ in roles_a}, {name for name, _ in roles_b}
+    return bool((subjects_a - subjects_b) & names_b) and bool((subjects_b - subjects_a) & names_a)
+
+
 def judge(a: ClaimText, b: ClaimText, score: float, threshold: float = DEFAULT_THRESHOLD) -> MatchVerdict:
     """The verdict for two prepared claims whose word similarity is ``score``.
 
@@ -225,6 +253,8 @@ def judge(a: ClaimText, b: ClaimText, score: float, threshold: float = DEFAULT_T
         return MatchVerdict(score=score, same=False, conflict="figure", figures=disagreements)
     if _opposite_directions(a, b):
         return MatchVerdict(score=score, same=False, conflict="direction")
+    if swapped_roles(a, b):
+        return MatchVerdict(score=score, same=False, conflict="roles")
     return MatchVerdict(score=score, same=True)
 
 

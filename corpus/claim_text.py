@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from corpus.aliases import apply_aliases
 from corpus.figures import Figure, find_figures, singular
 from corpus.numbers import SCALE_WORDS, find_numbers
 
@@ -73,6 +74,12 @@ _CONTRACTIONS = (
     (re.compile(r"'s\b"), ""),
 )
 NEGATIONS = frozenset({"not", "no", "never", "none", "nobody", "nothing", "neither", "nor", "without"})
+# Verbs that deny what follows them as "not" does: "Russia denied shelling
+# the plant" against "Russia shelled the plant", "refused to host" against
+# "offered to host". They set the negation flag but stay in the matching
+# text (unlike "not", they are content words).
+# "failed" denies only with "to", "ruled" only with "out".
+_DENIAL_PHRASE = re.compile(r"\b(?:deny|denies|denied|denying|refuse[sd]?|refusing|fail(?:s|ed|ing)?\s+to|rul(?:e|es|ed|ing)\s+out)\b")
 # Negation words that do not deny the claim.
 _NOT_DENIALS = re.compile(r"\b(?:not\s+only|not\s+least|no\s+doubt)\b")
 _TOKEN = re.compile(r"#[^\s]+|[a-z0-9]+")
@@ -93,11 +100,21 @@ _DIRECTIONS = {
     **dict.fromkeys(
         "cut cuts cutting fall falls fell fallen falling decrease decreased decreases decreasing shrank shrink shrinks "
         "shrunk drop dropped drops dropping lower lowest fewer less decline declined declines slump "
-        "slumped plunge plunged halve halved reduce reduced reduces".split(), ("amount", -1)),
+        "slumped plunge plunged halve halved reduce reduced reduces lowered lowers lowering".split(), ("amount", -1)),
+    # Talks and deals: going on or breaking down.
+    **dict.fromkeys("resume resumed resumes resuming progress breakthrough".split(), ("talks", 1)),
+    **dict.fromkeys("collapse collapsed collapses broke failure stalled".split(), ("talks", -1)),
+    # Rules made stricter or looser.
+    **dict.fromkeys("tighten tightened tightens toughen toughened impose imposed imposes".split(), ("strict", 1)),
+    **dict.fromkeys("ease eased eases easing relax relaxed relaxes loosen loosened loosens lift lifted lifts".split(),
+                    ("strict", -1)),
+    # Forces moving in or out.
+    **dict.fromkeys("advance advanced advances reinforce reinforced reinforces".split(), ("presence", 1)),
+    **dict.fromkeys("withdraw withdrew withdrawn withdraws retreat retreated retreats".split(), ("presence", -1)),
     **dict.fromkeys("approve approved approves accept accepted accepts backed".split(), ("decision", 1)),
     **dict.fromkeys("reject rejected rejects block blocked blocks refuse refused refuses".split(), ("decision", -1)),
-    **dict.fromkeys("open opened opens reopen reopened reopens".split(), ("open", 1)),
-    **dict.fromkeys("close closed closes shut shuts".split(), ("open", -1)),
+    **dict.fromkeys("open opened opens reopen reopened reopens restart restarted restarts".split(), ("open", 1)),
+    **dict.fromkeys("close closed closes shut shuts shutdown".split(), ("open", -1)),
     **dict.fromkeys("profit profits win won wins".split(), ("result", 1)),
     **dict.fromkeys("loss losses lose lost loses".split(), ("result", -1)),
 }
@@ -154,6 +171,13 @@ class ClaimText:
     names: tuple[str, ...]
     attribution: str
     word_count: int
+    # Who does what to whom: the names of the body as (name, place), in
+    # reading order, names joined by "and" or a hyphen sharing a place and a
+    # passive agent ("by Russia") put first (place -1). See :func:`actor_places`.
+    actors: tuple[tuple[str, int], ...] = ()
+    # The names in the attribution ("Kyiv said ...": who speaks, and the
+    # actor when the body starts with a pronoun: "Kyiv said it was ready").
+    speakers: tuple[str, ...] = ()
 
 
 def unify_marks(text: str) -> str:
@@ -219,21 +243,74 @@ def _names(body: str) -> tuple[str, ...]:
     return tuple(sorted(names - _STOPWORDS))
 
 
+_ACTOR_LINK = re.compile(r"(?:\s*(?:and|&|,|-|with)\s*)+", re.IGNORECASE)
+_BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+\s+)?\w+(?:ed|en|wn|nt|ld|id|ht)\b", re.IGNORECASE)
+# Where the first clause ends: roles are read in it alone ("Finland joined
+# NATO, doubling the alliance's border" / "The alliance's border doubled
+# when Finland joined NATO").
+_CLAUSE_END = re.compile(r"[,;:]|\b(?:when|while|after|before|because|as|since|until|if|whereas|which|who)\b", re.IGNORECASE)
+PRONOUN_SUBJECT = re.compile(r"^\s*(?:it|its|he|his|she|her|they|their)\b", re.IGNORECASE)
+
+
+def first_clause(text: str) -> str:
+    """``text`` up to its first comma or subordinating word."""
+    end = _CLAUSE_END.search(text)
+    return text[:end.start()] if end else text
+
+
+def actor_places(text: str) -> tuple[tuple[str, int], ...]:
+    """The capitalised names of ``text`` with the place of each in the sentence's order of roles.
+
+    Capitalised words next to each other are one name ("US Senate"); names
+    joined by "and", "with", a comma or a hyphen share a place ("Russia and
+    Ukraine", "Russia-Ukraine"); the agent of a passive ("was accused by
+    Russia") takes place -1, before the rest. Names are cut like matching
+    words; stopwords ("The") are not names.
+    """
+    places: list[tuple[str, int]] = []
+    place, previous_end, run_end = -1, 0, None
+    for match in _CASED_WORD.finditer(text):
+        word = match.group()
+        token = word.lower().removesuffix("'s")[:_TERM_LENGTH]
+        if not word[0].isupper() or token in _STOPWORDS:
+            continue
+        gap = text[previous_end:match.start()]
+        if run_end is not None and (not gap.strip() or _ACTOR_LINK.fullmatch(gap)):
+            position = places[-1][1]  # the same name or a name joined to it
+        elif _BY_AGENT.search(gap) and _PASSIVE.search(text, 0, match.start()):
+            position = -1
+            place += 1
+        else:
+            place += 1
+            position = place
+        places.append((token, position))
+        previous_end = run_end = match.end()
+    return tuple(places)
+
+
 def prepare_claim(text: str) -> ClaimText:
     """Normalise a claim for matching; see the module docstring."""
     body, attribution = split_attribution(unify_marks(text))
     figures = tuple(find_figures(body, include_dates=True))
+    # Aliases rewrite only the words between figures: a figure is never touched.
     pieces, at = [], 0
     for figure in figures:
-        pieces.append(body[at:figure.start])
+        pieces.append(apply_aliases(body[at:figure.start]))
         pieces.append(f" {slot_token(figure)} {_figure_words(figure)} ")
         at = figure.end
-    pieces.append(body[at:])
+    pieces.append(apply_aliases(body[at:]))
     lowered = "".join(pieces).lower()
     for pattern, replacement in _CONTRACTIONS:
         lowered = pattern.sub(replacement, lowered)
     tokens = _TOKEN.findall(lowered)
-    negated = any(token in NEGATIONS for token in _TOKEN.findall(_NOT_DENIALS.sub(" ", lowered)))
+    negated = (any(token in NEGATIONS for token in _TOKEN.findall(_NOT_DENIALS.sub(" ", lowered)))
+               or _DENIAL_PHRASE.search(lowered) is not None)
+    aliased_body = apply_aliases(body)
+    # "China was warned by the US": a passive "attribution" names no speaker.
+    speakers = ()
+    if attribution and not _PASSIVE.search(attribution):
+        speakers = tuple(sorted({name for name, _ in actor_places(apply_aliases(attribution))}))
     return ClaimText(
         body=body,
         words=" ".join(
@@ -246,9 +323,11 @@ def prepare_claim(text: str) -> ClaimText:
         ),
         negated=negated,
         directions=tuple(sorted({(token, *_DIRECTIONS[token]) for token in tokens if token in _DIRECTIONS})),
-        names=_names(body),
+        names=_names(aliased_body),
         attribution=attribution,
         word_count=sum(token not in NEGATIONS for token in tokens),
+        actors=actor_places(first_clause(aliased_body)),
+        speakers=speakers,
     )
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from corpus.escape import escape_controls
 
 
 class ImportedSpan(BaseModel):
@@ -21,7 +24,7 @@ class ImportedSpan(BaseModel):
 class ArticleRecord(BaseModel):
     """One article, its text already normalised (see :mod:`corpus.normalise`)."""
 
-    source: str  # "file" or "file:line", for messages
+    source: str  # "file" or "file:line" (see source_name), for messages
     id: str | None = None
     title: str = ""
     outlet: str = ""
@@ -31,6 +34,7 @@ class ArticleRecord(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
     spans: list[ImportedSpan] = Field(default_factory=list)
     annotator: str | None = None
+    notes: list[str] = Field(default_factory=list)  # said on ingest; the article still goes in
 
     @property
     def sha256(self) -> str:
@@ -45,9 +49,30 @@ class Rejection(BaseModel):
     message: str
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.message}"
+        # One line whatever the parts hold (both are escaped already when made with source_name).
+        return f"{escape_controls(self.source)}: {escape_controls(self.message)}"
+
+
+def source_name(path: Path | str, line: int | None = None) -> str:
+    """``file`` or ``file:line`` as messages and the database show it: the file
+    name with its control characters escaped (a newline or an escape sequence
+    in a file name can neither forge a line nor reach a terminal)."""
+    name = escape_controls(str(path))
+    return name if line is None else f"{name}:{line}"
 
 
 def text_hash(text: str) -> str:
     """Hex SHA-256 of ``text`` as UTF-8: the identity of an article's content."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class SpanRecord(BaseModel):
+    """Annotations for an article already in the database (claimdesk's CSV
+    export holds spans, not article text): offsets into its stored text,
+    with the text each span says it covers, checked on ingest."""
+
+    source: str
+    article_id: str
+    spans: list[ImportedSpan] = Field(default_factory=list)
+    texts: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)  # "file:line" of each span, for messages

@@ -22,6 +22,7 @@ keeps each cluster's leader, which the next run needs to keep the ids.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -29,7 +30,7 @@ from typing import Literal
 
 from store.sqlite import sqlite_utils
 
-from corpus.claim_clusters import Clustering
+from corpus.claim_clusters import ClaimConflict, Clustering
 from store import events
 from store.db import StoreError, read_pages, write
 from store.models import Span
@@ -66,6 +67,7 @@ class Claim:
     title: str
     annotator: str
     cluster: int | None = None
+    seq: int = 0  # storage order
 
     @classmethod
     def from_row(cls, row: Mapping) -> Claim:
@@ -77,7 +79,7 @@ class Claim:
             text=row["text"], outlet=sys.intern(row["outlet"]), title=sys.intern(row["title"]),
             annotator=sys.intern(row["annotator"]),
             # Only dedup writes cluster ids; anything else there is not one of ours.
-            cluster=cluster if type(cluster) is int else None,
+            cluster=cluster if type(cluster) is int else None, seq=row["seq"],
         )
 
 
@@ -225,22 +227,36 @@ class ClaimStore:
         clustering: Clustering,
         stored: Mapping[str, int | None],
         *,
+        edges: Mapping[str, tuple[int, int]] | None = None,
+        reset: bool = False,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> int:
-        """Write the cluster ids that changed since ``stored`` and the leaders; returns
-        how many claims got a new id.
+        """Write the cluster ids that changed since ``stored``, the leaders, and what
+        this run clustered (``claim_clustered``: each claim's cluster and the
+        ``edges`` it had, for the claims whose row changed); returns how many
+        claims got a new id. ``reset`` forgets every earlier run's rows first.
 
-        Written a chunk of claims per transaction, so annotators are never
-        held up for long. A claim that was deleted, relabelled or rejected
-        meanwhile is left alone; its other attributes are kept as they are now.
+        Written a chunk of claims per transaction, one ``executemany`` each for
+        the spans, their events and the run's rows, so annotators are never held
+        up for long. A claim that was deleted, relabelled or rejected meanwhile
+        is left alone; its other attributes are kept as they are now.
         """
+        edges = edges or {}
         changed = [(key, cluster) for key, cluster in clustering.clusters.items() if stored.get(key) != cluster]
+        rows = [(key, clustering.clusters[key], *edges[key]) for key in
+                dict.fromkeys([*(key for key, _ in changed), *edges]) if key in clustering.clusters and key in edges]
         batch = events.new_id()
         written = 0
-        for start in range(0, len(changed), _SAVE_CHUNK):
+        if reset:
             with write(self.db):
-                for span_id, cluster in changed[start:start + _SAVE_CHUNK]:
-                    written += self._set_cluster(span_id, cluster, batch)
+                self.db.execute("DELETE FROM claim_clustered")
+        for start in range(0, max(len(changed), len(rows)), _SAVE_CHUNK):
+            with write(self.db):
+                written += self._set_clusters(changed[start:start + _SAVE_CHUNK], batch)
+                self.db.conn.executemany(
+                    'INSERT OR REPLACE INTO claim_clustered (span_id, cluster, start, "end") VALUES (?, ?, ?, ?)',
+                    rows[start:start + _SAVE_CHUNK],
+                )
             if on_progress:
                 on_progress(min(start + _SAVE_CHUNK, len(changed)), len(changed))
         with write(self.db):
@@ -251,15 +267,120 @@ class ClaimStore:
             self.db.conn.executemany("INSERT OR REPLACE INTO claim_leaders (cluster, span_id) VALUES (?, ?)", moved)
         return written
 
-    def _set_cluster(self, span_id: str, cluster: int, batch: str) -> int:
-        span = self.spans.get(span_id)
-        if span is None or span.label != CLAIM_LABEL or span.status != "accepted" or span.attrs.get("cluster") == cluster:
+    def forget_clustered(self, span_ids: Iterable[str]) -> None:
+        """Drop claims that are no longer claims from what the last run clustered."""
+        with write(self.db):
+            self.db.conn.executemany("DELETE FROM claim_clustered WHERE span_id = ?", [(k,) for k in span_ids])
+
+    def _set_clusters(self, chunk: list[tuple[str, int]], batch: str) -> int:
+        """Set the cluster ids of a chunk of claims: one read, one ``executemany`` for
+        the spans and one for their ``cluster`` events."""
+        if not chunk:
             return 0
-        after = span.model_copy(update={"attrs": {**span.attrs, "cluster": cluster}})
-        self.db.execute("UPDATE spans SET attrs = ? WHERE id = ?", [after.to_row()["attrs"], span_id])
-        events.record(self.db, annotator=CLUSTERER, action="cluster", article_id=span.article_id,
-                      before=span, after=after, batch=batch)
-        return 1
+        wanted = dict(chunk)
+        cursor = self.db.execute(
+            f"SELECT * FROM spans WHERE id IN ({', '.join('?' * len(wanted))})", list(wanted)
+        )
+        names = [d[0] for d in cursor.description]
+        updates, changes = [], []
+        stamp = events.now()
+        for values in cursor.fetchall():
+            row = dict(zip(names, values))
+            attrs = json.loads(row["attrs"])
+            cluster = wanted[row["id"]]
+            if row["label"] != CLAIM_LABEL or row["status"] != "accepted" or attrs.get("cluster") == cluster:
+                continue
+            before = json.dumps(row, ensure_ascii=False)
+            attrs["cluster"] = cluster
+            row["attrs"] = json.dumps(attrs, ensure_ascii=False, sort_keys=True)
+            updates.append((row["attrs"], row["id"]))
+            changes.append(events.change_row(
+                annotator=CLUSTERER, action="cluster", span_id=row["id"], article_id=row["article_id"],
+                before=before, after=json.dumps(row, ensure_ascii=False), at=stamp, batch=batch,
+            ))
+        self.db.conn.executemany("UPDATE spans SET attrs = ? WHERE id = ?", updates)
+        events.record_many(self.db, changes)
+        return len(updates)
+
+    # What the last run clustered (see store/dedup.py).
+
+    def open_claims(self) -> dict[str, int | None]:
+        """Claims the last run did not cluster as they are now: new ones (None) and
+        ones whose edges moved since (the cluster they were in)."""
+        return dict(self.db.execute(
+            "SELECT s.id, c.cluster FROM spans s LEFT JOIN claim_clustered c ON c.span_id = s.id"
+            f" WHERE s.label = '{CLAIM_LABEL}' AND s.status = 'accepted'"
+            ' AND (c.span_id IS NULL OR c.start <> s.start OR c."end" <> s."end")'
+        ))
+
+    def removed_claims(self) -> dict[str, int]:
+        """Claims the last run clustered that are claims no more: span id to cluster."""
+        return dict(self.db.execute(
+            "SELECT c.span_id, c.cluster FROM claim_clustered c WHERE NOT EXISTS (SELECT 1 FROM spans s"
+            f" WHERE s.id = c.span_id AND s.label = '{CLAIM_LABEL}' AND s.status = 'accepted')"
+        ))
+
+    def clustered_in(self, clusters: Iterable[int]) -> dict[str, int]:
+        """The claims the last run put in ``clusters``: span id to cluster."""
+        wanted = list(dict.fromkeys(clusters))
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            found.update(self.db.execute(
+                f"SELECT span_id, cluster FROM claim_clustered WHERE cluster IN ({', '.join('?' * len(chunk))})", chunk
+            ))
+        return found
+
+    def clusters_of(self, span_ids: Iterable[str]) -> dict[str, int]:
+        """The cluster the last run put each of ``span_ids`` in (those it clustered)."""
+        wanted = list(dict.fromkeys(span_ids))
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            found.update(self.db.execute(
+                f"SELECT span_id, cluster FROM claim_clustered WHERE span_id IN ({', '.join('?' * len(chunk))})", chunk
+            ))
+        return found
+
+    def stored_conflicts(self) -> list[ClaimConflict]:
+        """The conflicting pairs the runs so far found, best-scoring first."""
+        return [
+            ClaimConflict(a, b, kind, score, tuple(tuple(pair) for pair in json.loads(figures)))
+            for a, b, kind, score, figures in self.db.execute(
+                "SELECT a, b, kind, score, figures FROM claim_conflicts ORDER BY score DESC, a, b"
+            )
+        ]
+
+    def save_conflicts(self, conflicts: Iterable[ClaimConflict]) -> None:
+        """Replace the stored conflicting pairs."""
+        with write(self.db):
+            self.db.execute("DELETE FROM claim_conflicts")
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO claim_conflicts (a, b, kind, score, figures) VALUES (?, ?, ?, ?, ?)",
+                [(c.a, c.b, c.kind, float(c.score), json.dumps(c.figures, ensure_ascii=False)) for c in conflicts],
+            )
+
+    def save_cluster_sizes(self) -> None:
+        """Count again each stored cluster's outlets and members."""
+        with write(self.db):
+            self.db.execute("DELETE FROM claim_cluster_sizes")
+            self.db.execute(
+                "INSERT INTO claim_cluster_sizes (cluster, outlets, members)"
+                " SELECT c.cluster, count(DISTINCT a.outlet_id), count(*) FROM claim_clustered c"
+                " JOIN spans s ON s.id = c.span_id JOIN articles a ON a.id = s.article_id GROUP BY c.cluster"
+            )
+
+    def decisions_since(self, seq: int) -> tuple[list[tuple[str, str]], int]:
+        """The claim pairs decided on after decision ``seq`` and the latest seq."""
+        rows = self.db.execute(
+            "SELECT seq, span_id, other_span FROM claim_decisions WHERE seq > ? AND other_span IS NOT NULL", [seq]
+        ).fetchall()
+        latest = self.db.execute("SELECT coalesce(max(seq), 0) FROM claim_decisions").fetchone()[0]
+        return [(a, b) for _, a, b in rows], latest
+
+    def has_clustered(self) -> bool:
+        """True once a run has stored what it clustered."""
+        return self.db.execute("SELECT 1 FROM claim_clustered LIMIT 1").fetchone() is not None
 
 
 def _decision_from(row: Mapping) -> ClaimDecision:

@@ -31,16 +31,37 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+_user_names: dict[int, str] = {}
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` fresh ids like :func:`new_id`'s (128 random bits as hex), made at
+    once: a bulk write of thousands of spans would spend more on ``uuid4`` than on
+    the insert."""
+    pool = os.urandom(16 * count)
+    return [pool[at:at + 16].hex() for at in range(0, 16 * count, 16)]
+
+
 def os_user() -> str:
     """The real operating-system user of this process (not ``$USER``, which anyone can set)."""
-    try:
-        return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:
-        return str(os.getuid())
+    uid = os.getuid()
+    # Cached by uid: a bulk write records thousands of events, and the passwd lookup is a file read.
+    if uid not in _user_names:
+        try:
+            _user_names[uid] = pwd.getpwuid(uid).pw_name
+        except KeyError:
+            _user_names[uid] = str(uid)
+    return _user_names[uid]
 
 
 def _snapshot(span: Span | None) -> str | None:
     return json.dumps(span.to_row(), ensure_ascii=False) if span else None
+
+
+_INSERT = (
+    "INSERT INTO events (id, at, annotator, os_user, article_id, span_id, action, target, batch, before, after)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 
 def already_recorded(db: sqlite_utils.Database, event_id: str) -> bool:
@@ -64,12 +85,37 @@ def record(
     event_id = event_id or new_id()
     span = after or before
     db.execute(
-        "INSERT INTO events (id, at, annotator, os_user, article_id, span_id, action, target, batch, before, after)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _INSERT,
         [event_id, now(), annotator, os_user(), article_id, span.id if span else None, action, target, batch,
          _snapshot(before), _snapshot(after)],
     )
     return event_id
+
+
+def record_many(db: sqlite_utils.Database, rows: list[tuple]) -> None:
+    """Append many events with one ``executemany`` (inside the caller's write
+    transaction). Each row is ``(id, at, annotator, os_user, article_id, span_id,
+    action, target, batch, before, after)``, the snapshots already JSON; see
+    :func:`change_row`."""
+    db.conn.executemany(_INSERT, rows)
+
+
+def change_row(
+    *,
+    annotator: str,
+    action: str,
+    span_id: str,
+    article_id: str,
+    before: str | None,
+    after: str | None,
+    at: str,
+    batch: str | None = None,
+    target: str | None = None,
+    event_id: str | None = None,
+) -> tuple:
+    """One event row for :func:`record_many`; ``before`` and ``after`` are span
+    snapshots as JSON (``json.dumps(span.to_row())``) or None."""
+    return (event_id or new_id(), at, annotator, os_user(), article_id, span_id, action, target, batch, before, after)
 
 
 def is_undone(db: sqlite_utils.Database, event_id: str) -> bool:

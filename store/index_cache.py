@@ -18,6 +18,7 @@ from types import ModuleType
 
 import platformdirs
 
+import corpus.aliases
 import corpus.claim_index
 import corpus.claim_match
 import corpus.claim_text
@@ -26,7 +27,8 @@ import corpus.numbers
 
 # The modules whose code decides what a matching index holds: a cache made
 # by other code is rebuilt.
-MATCHING_CODE = (corpus.claim_index, corpus.claim_match, corpus.claim_text, corpus.figures, corpus.numbers)
+MATCHING_CODE = (corpus.aliases, corpus.claim_index, corpus.claim_match, corpus.claim_text, corpus.figures,
+                 corpus.numbers)
 
 
 def index_cache_path(db_path: Path | str, kind: str) -> Path:
@@ -36,8 +38,9 @@ def index_cache_path(db_path: Path | str, kind: str) -> Path:
 
 
 def code_version(modules: tuple[ModuleType, ...]) -> str:
-    """A digest of the source of ``modules``: a change to any of them gives another."""
-    digest = hashlib.sha256()
+    """A digest of the source of ``modules`` and of the active alias table: a change to
+    any of them (a user's ``claimdesk aliases add``) gives another."""
+    digest = hashlib.sha256(corpus.aliases.active_table().fingerprint().encode())
     for module in modules:
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()

@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from store.db import snapshot
 from store.models import Span
 from store.progress import ProgressStore
-from store.spans import SpanStore
+from store.spans import NewSpan, SpanStore
 
 # The annotator name of the reviewed layer; the reviewer is recorded on each event.
 GOLD = "gold"
@@ -193,6 +193,16 @@ class Reviewer:
     def add(self, article_id: str, start: int, end: int, label: str, *, attrs: dict[str, Any] | None = None) -> Span:
         """A gold span nobody proposed."""
         return self.spans.add(article_id, start, end, label, GOLD, attrs=attrs, acting=self.reviewer)
+
+    def accept_agreed(self, review: ArticleReview) -> list[Span]:
+        """Put every undecided proposal that all finishers marked in gold, as one
+        change (one undo takes them all back), written in bulk."""
+        agreed = [p for p in review.proposals if p.gold is None and p.agreement == "all"]
+        return self.spans.add_many(
+            [NewSpan(article_id=review.article_id, start=p.start, end=p.end, label=p.label, attrs=_merged_attrs(p))
+             for p in agreed],
+            GOLD, acting=self.reviewer,
+        ) if agreed else []
 
     def finish(self, article_id: str) -> None:
         """The article's review is done: it leaves the queue and counts for agreement with gold."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from store.sqlite import sqlite_utils
@@ -35,8 +35,85 @@ class NewSpan(BaseModel):
     span_id: str | None = None
 
 
+_INSERT = (
+    'INSERT INTO spans (id, article_id, start, "end", label, text, annotator, origin, status, attrs, created_at,'
+    " updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# Article ids per lookup query: below SQLite's default limit on host parameters.
+_LOOKUP_CHUNK = 500
 
 
+def insert_spans(
+    db: sqlite_utils.Database,
+    spans: list[Span],
+    *,
+    acting: str | None = None,
+    batch: str | None = None,
+    article_batches: dict[str, str] | None = None,
+) -> None:
+    """Insert spans that are already checked, and one ``add`` event each, with one
+    ``executemany`` for the spans and one for the events (inside the caller's
+    write transaction).
+
+    ``acting`` is recorded on the events instead of each span's annotator;
+    ``batch`` is the events' batch id, or ``article_batches`` gives one per article.
+    """
+    # The rows by hand, not Span.to_row(): model_dump costs more than the insert.
+    insert_rows(db, [
+        {"id": span.id, "article_id": span.article_id, "start": span.start, "end": span.end, "label": span.label,
+         "text": span.text, "annotator": span.annotator, "origin": span.origin, "status": span.status,
+         "attrs": json.dumps(span.attrs, ensure_ascii=False, sort_keys=True), "created_at": span.created_at,
+         "updated_at": span.updated_at, "version": span.version}
+        for span in spans
+    ], acting=acting, batch=batch, article_batches=article_batches)
+
+
+def insert_rows(
+    db: sqlite_utils.Database,
+    rows: list[dict[str, Any]],
+    *,
+    acting: str | None = None,
+    batch: str | None = None,
+    article_batches: dict[str, str] | None = None,
+) -> None:
+    """:func:`insert_spans` for rows of the ``spans`` table already made (every
+    column, in table order, ``attrs`` as JSON)."""
+    ids = events.new_ids(len(rows))
+    user = events.os_user()
+    changes = [
+        (event_id, row["created_at"], acting or row["annotator"], user, row["article_id"], row["id"], "add", None,
+         article_batches[row["article_id"]] if article_batches is not None else batch, None,
+         json.dumps(row, ensure_ascii=False))
+        for event_id, row in zip(ids, rows)
+    ]
+    db.conn.executemany(_INSERT, [tuple(row.values()) for row in rows])
+    events.record_many(db, changes)
+
+
+class SpanRows(Sequence[Span]):
+    """Spans just written, as rows: each becomes a :class:`Span` only when it is
+    looked at, so a bulk write returns at once whatever its size."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [Span.from_row(row) for row in self.rows[index]]
+        return Span.from_row(self.rows[index])
+
+
+def article_texts(db: sqlite_utils.Database, article_ids: list[str]) -> dict[str, str]:
+    """The text of each of the articles that exist among ``article_ids``."""
+    texts: dict[str, str] = {}
+    wanted = list(dict.fromkeys(article_ids))
+    for start in range(0, len(wanted), _LOOKUP_CHUNK):
+        chunk = wanted[start:start + _LOOKUP_CHUNK]
+        texts.update(db.execute(f"SELECT id, text FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+    return texts
 
 
 def _fetch(db: sqlite_utils.Database, span_id: str) -> Span | None:
@@ -111,6 +188,11 @@ class SpanStore:
             finally:
                 self._batch = None
 
+    @property
+    def current_batch(self) -> str | None:
+        """The batch id of the :meth:`batch` open now, or None."""
+        return self._batch
+
     def get(self, span_id: str) -> Span | None:
         """The span as stored now, or None."""
         return _fetch(self.db, span_id)
@@ -157,13 +239,41 @@ class SpanStore:
             )
 
     def add_many(self, spans: list[NewSpan], annotator: str, *, acting: str | None = None) -> list[Span]:
-        """Store several spans in one transaction as one batch: one undo takes them all back."""
-        texts: dict[str, str] = {}
+        """Store several spans in one transaction as one batch: one undo takes them all back.
+
+        Written with one ``executemany`` for the spans and one for their events."""
         with self.batch():
-            for span in spans:
-                if span.article_id not in texts:
-                    texts[span.article_id] = _article_text(self.db, span.article_id)
-            return [self._insert(span, annotator, acting=acting, text=texts[span.article_id]) for span in spans]
+            made = self.prepare(spans, annotator)
+            insert_spans(self.db, made, acting=acting, batch=self._batch)
+            return made
+
+    def prepare(
+        self, spans: list[NewSpan], annotator: str, *, texts: dict[str, str] | None = None
+    ) -> list[Span]:
+        """Check new spans against their articles and the label set and make them,
+        without writing anything (:func:`insert_spans` writes them). ``texts``
+        holds the articles' texts when the caller has them already."""
+        if texts is None:
+            texts = article_texts(self.db, [span.article_id for span in spans])
+        labels = {row[0] for row in self.db.execute("SELECT name FROM labels")}
+        stamp = events.now()
+        made = []
+        for new in spans:
+            text = texts.get(new.article_id)
+            if text is None:
+                raise SpanError(f"no article with id {new.article_id!r}")
+            start, end = new.start, new.end
+            if not 0 <= start < end <= len(text):
+                raise SpanError(f"span [{start}, {end}) does not fit article {new.article_id!r} of {len(text)} characters")
+            if new.label not in labels:
+                _check_label(self.db, new.label)
+            # Every field is checked above or by NewSpan: construct without validating again.
+            made.append(Span.model_construct(
+                id=new.span_id or events.new_id(), article_id=new.article_id, start=start, end=end,
+                label=new.label, text=text[start:end], annotator=annotator, origin=new.origin, status=new.status,
+                attrs=new.attrs, created_at=stamp, updated_at=stamp, version=1,
+            ))
+        return made
 
     def _insert(
         self,

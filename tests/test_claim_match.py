@@ -108,3 +108,32 @@ def test_identical_long_claims_match_at_the_default_threshold():
     text = "The new metro line between Port Calder and Lowmoor will open in December."
     assert word_similarity(prepare_claim(text).words, prepare_claim(text).words) == 100 >= DEFAULT_THRESHOLD
     assert compare(text, text).same
+
+
+def test_swapped_roles_are_kept_apart():
+    verdict = compare("Russia accused Ukraine of shelling the Zaporizhzhia nuclear power plant.",
+                      "Ukraine accused Russia of shelling the Zaporizhzhia nuclear power plant.")
+    assert not verdict.same and verdict.conflict == "roles"
+    verdict = compare("Washington warned Beijing against supplying weapons to Russia.",
+                      "Beijing warned Washington against supplying weapons to Russia.")
+    assert verdict.conflict == "roles"
+
+
+def test_a_speaker_who_is_the_actor_counts_as_a_role():
+    verdict = compare("The Kremlin said it was ready for talks without preconditions.",
+                      "Kyiv said it was ready for talks without preconditions.")
+    assert verdict.conflict == "roles"
+
+
+def test_a_passive_or_names_joined_by_and_keep_their_roles():
+    assert compare("Russia accused Ukraine of shelling the Zaporizhzhia nuclear power plant.",
+                   "Ukraine was accused by Russia of shelling the Zaporizhzhia nuclear power plant.").same
+    assert compare("Russia and Ukraine exchanged 230 prisoners of war in a deal brokered by the UAE.",
+                   "Ukraine and Russia exchanged 230 prisoners of war in a deal brokered by the UAE.").same
+
+
+def test_a_denial_verb_is_a_negation():
+    verdict = compare("Russia accused Ukraine of shelling the Zaporizhzhia nuclear power plant.",
+                      "Russia denied shelling the Zaporizhzhia nuclear power plant.")
+    assert not verdict.same
+    assert compare("NATO ruled out sending troops to Ukraine.", "NATO said it would not send troops to Ukraine.").conflict is None

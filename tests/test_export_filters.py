@@ -88,7 +88,8 @@ def test_since_keeps_articles_whose_spans_changed_since(own_db, tmp_path):
     lines = _lines(own_db, tmp_path, "--since", "2026-03-04")
     assert [line["meta"]["id"] for line in lines] == [article]
     assert {s["annotator"] for s in lines[0]["spans"]} == {"ana", "ben", "gold"}  # the whole article comes along
-    assert _lines(own_db, tmp_path, "--since", "2026-03-04T12:00:01+00:00") == []
+    assert _export(own_db, tmp_path / "none.jsonl", "--since", "2026-03-04T12:00:01+00:00") == 1  # nothing since
+    assert not (tmp_path / "none.jsonl").exists()
     with pytest.raises(SystemExit) as stop:
         main(["export", "--db", str(own_db), "-f", "jsonl", "-o", str(tmp_path / "z"), "--since", "soon"])
     assert stop.value.code == 2

@@ -83,41 +83,62 @@ def test_short_snapshots_keep_the_wal_small_where_one_long_snapshot_lets_it_grow
     assert short < long / 3
 
 
-def _peak_wal_with_a_busy_reader(path: Path, writes: int) -> int:
-    """Write ``writes`` times 20 KB while another thread reads in back-to-back
-    short snapshots; returns the largest WAL seen after a write."""
+def _wal_sequence(path: Path) -> int:
+    """The WAL header's checkpoint sequence number, which goes up each time the WAL starts over."""
+    with open(f"{path}-wal", "rb") as wal:
+        return int.from_bytes(wal.read(16)[12:16], "big")
+
+
+def _writes_with_a_busy_reader(path: Path, writes: int, *, until_restart: bool = False) -> list[tuple[int, int]]:
+    """Write 20 KB at a time while another thread reads in back-to-back short
+    snapshots; returns the WAL's (size, checkpoint sequence) after each write.
+    ``until_restart`` stops five writes after the first that starts the WAL over."""
     with Store(path) as store:
         _fill(store, 3)
-    done = threading.Event()
+    reading, done = threading.Event(), threading.Event()
 
     def read_constantly() -> None:
         with Store(path) as reader:
             while not done.is_set():
                 with snapshot(reader.db):
                     reader.db.execute("SELECT count(*) FROM settings").fetchone()
+                    reading.set()
                     time.sleep(0.001)
 
     thread = threading.Thread(target=read_constantly)
     thread.start()
-    peak = 0
+    seen: list[tuple[int, int]] = []
     try:
+        assert reading.wait(30)
         with Store(path) as writer:
             writer.db.execute("PRAGMA wal_autocheckpoint=20")
+            restarted_at = None
             for i in range(writes):
+                if restarted_at is not None and i == restarted_at + 5:
+                    break
                 with write(writer.db):
                     writer.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [f"k{i % 5}", "x" * 20_000])
-                peak = max(peak, os.path.getsize(f"{path}-wal"))
+                seen.append((os.path.getsize(f"{path}-wal"), _wal_sequence(path)))
+                if until_restart and restarted_at is None and seen[-1][1] != seen[0][1]:
+                    restarted_at = i
     finally:
         done.set()
         thread.join()
-    return peak
+    return seen
 
 
 def test_a_writer_restarts_a_wal_that_busy_readers_keep_from_restarting(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(store_db, "WAL_TRIM_INTERVAL_S", 0.0)
     monkeypatch.setattr(store_db, "WAL_TRIM_SIZE", 2**40)  # trimming off
-    untrimmed = _peak_wal_with_a_busy_reader(tmp_path / "off.db", 60)
+    untrimmed = _writes_with_a_busy_reader(tmp_path / "off.db", 60)
+    assert len({sequence for _, sequence in untrimmed}) == 1  # never started over
+    assert untrimmed[-1][0] > 1_000_000  # 60 x 20 KB and counting
     monkeypatch.setattr(store_db, "WAL_TRIM_SIZE", 200_000)
-    trimmed = _peak_wal_with_a_busy_reader(tmp_path / "on.db", 60)
-    assert untrimmed > 1_000_000  # 60 x 20 KB and counting
-    assert trimmed < 200_000 + 100_000  # the limit and one write's pages
+    # Waits for the restart, not for a size: on a busy machine a try may miss
+    # the reader's gaps (each waits 50 ms), and the next write tries again.
+    trimmed = _writes_with_a_busy_reader(tmp_path / "on.db", 2_000, until_restart=True)
+    restart = next((n for n, (_, sequence) in enumerate(trimmed) if sequence != trimmed[0][1]), None)
+    assert restart is not None, "the WAL never started over"
+    # Started over: the next writes go to the top of the file, which stops growing.
+    assert len(trimmed) == restart + 5
+    assert max(size for size, _ in trimmed[restart:]) == trimmed[restart - 1][0]

@@ -122,3 +122,16 @@ def test_one_undo_takes_back_a_whole_correction(reviewed):
     reviewed.spans.redo("a1", "rita")
     assert sorted((s.start, s.end, s.status) for s in reviewed.spans.for_article("a1", annotator=GOLD)) == sorted(
         [(figure.start, figure.end, "rejected"), (18, 25, "accepted")])
+
+
+def test_accepting_every_agreed_proposal_is_one_change_one_undo_takes_back(reviewed):
+    rita = Reviewer(reviewed.db, "rita")
+    review = article_review(reviewed.db, "a1")
+    accepted = rita.accept_agreed(review)
+    assert [(s.start, s.end, s.label, s.annotator) for s in accepted] == [(0, 46, "claim", GOLD)]
+    decided = article_review(reviewed.db, "a1")
+    assert [p.decision for p in decided.proposals] == ["accepted", None, None]
+    assert all(e.annotator == "rita" for e in history(reviewed.db, "a1") if e.after and e.after.annotator == GOLD)
+    assert rita.accept_agreed(decided) == []
+    reviewed.spans.undo("a1", "rita")
+    assert reviewed.spans.for_article("a1", annotator=GOLD) == []

@@ -1,6 +1,7 @@
 """suggest() over the hand-labelled evaluation set, and the shape of what it returns."""
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
@@ -38,6 +39,26 @@ def test_the_evaluation_set_is_built_from_its_marked_articles():
     assert records == eval_suggestions.load(), "run: python bench/build_suggest_eval.py"
 
 
+def test_the_held_out_set_is_built_from_its_marked_articles_and_has_every_label():
+    records = build_suggest_eval.build("heldout")
+    assert len(records) >= 40
+    assert records == eval_suggestions.load(eval_suggestions.HELDOUT_FILE), "run: python bench/build_suggest_eval.py"
+    for key in ("figures", "quotes", "scare"):
+        assert sum(len(r[key]) for r in records) >= 10, key
+    assert not {r["text"] for r in records} & {r["text"] for r in eval_suggestions.load()}
+
+
+def test_the_eval_prints_tune_and_held_out_side_by_side_with_result_lines():
+    results = {name: eval_suggestions.evaluate(eval_suggestions.load(path))
+               for name, path in eval_suggestions.SET_FILES.items()}
+    header = eval_suggestions._table(results, 6)[0].split()
+    assert header == ["tune", "heldout"]
+    rows = [json.loads(line.removeprefix("RESULT ")) for line in eval_suggestions.result_lines(results)]
+    assert [r["row"] for r in rows] == ["suggest figures (held-out)", "suggest quotes (held-out)",
+                                        "suggest speakers (held-out)"]
+    assert all(r["ours"].startswith("held-out") and r["baseline"].startswith("tune") for r in rows)
+
+
 def test_figures_are_found_with_the_right_values(evaluation):
     assert evaluation.figures.precision >= 0.95
     assert evaluation.figures.recall >= 0.95
@@ -73,11 +94,11 @@ def test_suggest_labels_every_span_and_names_its_suggester():
     found = {(TEXT[s.start : s.end], s.label): s for s in suggest(TEXT)}
     figure = found[("well over 100,000 soldiers", "figure")]
     assert figure.attrs == {"value": 100_000, "low": None, "high": None, "unit": "soldier", "approx": "well over"}
-    assert figure.suggester == "figures@1"
+    assert figure.suggester == "figures@2"
     quote = found[('"Every vest was tested by an independent laboratory,"', "quote")]
-    assert quote.attrs == {"speaker": "Tomas Reyl"} and quote.suggester == "quotes@1"
+    assert quote.attrs == {"speaker": "Tomas Reyl"} and quote.suggester == "quotes@2"
     claims = [s for s in found.values() if s.label == "claim"]
-    assert claims and all(s.suggester == "claims@1" and s.attrs["score"] > 0 for s in claims)
+    assert claims and all(s.suggester == "claims@2" and s.attrs["score"] > 0 for s in claims)
 
 
 def test_dates_are_figures_only_when_asked_for():

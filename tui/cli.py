@@ -16,6 +16,8 @@ from store import StoreError
 from tui.commands import COMMANDS
 from tui.commands.options import add_db_option
 from tui.commands.errors import CommandError
+from tui.commands.output import escaped_output
+from corpus.escape import escape_controls
 
 DESCRIPTION = """\
 claimdesk: review a news corpus in the terminal. Mark claims, quotes and
@@ -45,26 +47,50 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``claimdesk`` console script; returns the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    with escaped_output():  # argparse quotes what it was given
+        args = parser.parse_args(argv)
     if getattr(args, "allow_network_fs", False):
         from store.db import ALLOW_NETWORK_FS_ENV
 
         # The app opens the store in its own thread; the environment reaches every opening.
         os.environ[ALLOW_NETWORK_FS_ENV] = "1"
-    try:
-        if args.command is None:
-            from tui.commands.app import run_app
+    if args.command is None:
+        from tui.commands.app import run_app
 
-            return run_app(args)
-        return args.run(args)
+        return _guarded(run_app, args)
+    with escaped_output():  # every message of every command, escaped in one place
+        return _guarded(args.run, args)
+
+
+def _guarded(run, args: argparse.Namespace) -> int:
+    """Run a command; a mistake the user can fix is one line, without a traceback."""
+    try:
+        if args.command != "aliases":
+            from tui.commands.aliases import install_user_aliases
+
+            install_user_aliases()  # the user's aliases.toml, read by every command and the app
+        return run(args)
     except (StoreError, CommandError) as err:
-        print(f"claimdesk: {err}", file=sys.stderr)
+        # One line, whatever the message quotes (a file name with a newline cannot add lines).
+        print(f"claimdesk: {escape_controls(str(err))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("claimdesk: interrupted; everything done so far is saved", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        from tui.commands.options import quiet_stdout
+
+        quiet_stdout()
         return 0
+    except Exception as err:  # a read-only, full or damaged database file: one line, no traceback
+        from store.errors import database_problem
+        from tui.commands.options import db_path
+
+        problem = database_problem(err, db_path(args))
+        if problem is None:
+            raise
+        print(f"claimdesk: {escape_controls(problem)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -9,21 +9,33 @@ one JSONL line, one CSV row) is in memory at a time.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from corpus.file_types import DEFAULT_MAX_BYTES, FORMATS
+from corpus.file_types import DEFAULT_MAX_BYTES, FORMAT_NAMES, FORMATS
+from corpus.importers import IMPORTERS, SKIP, route
 from corpus.normalise import normalise_text
 from corpus.readers.decode import DecodeError, decode_bytes
-from corpus.readers.fields import first_line
+from corpus.readers.fields import first_line, is_date, one_line, unexpected_error
 from corpus.readers.html import extract_html
 from corpus.readers.jsonl import read_jsonl
 from corpus.readers.table import read_csv
-from corpus.records import ArticleRecord, Rejection
+from corpus.records import ArticleRecord, Rejection, source_name
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+# Documents people keep beside their articles that claimdesk cannot read: each
+# is reported (with what to do), not skipped without a word.
+UNREADABLE_DOCUMENTS = {
+    ".pdf": "a PDF; convert it to text first (e.g. pdftotext FILE)",
+    ".doc": "a Word document; save it as text or HTML first",
+    ".docx": "a Word document; save it as text or HTML first",
+    ".odt": "an OpenDocument text; save it as text or HTML first",
+    ".rtf": "an RTF document; save it as text first",
+    ".epub": "an EPUB book; convert it to HTML or text first",
+}
 
 
 def slug(name: str) -> str:
@@ -31,20 +43,71 @@ def slug(name: str) -> str:
     return _SLUG.sub("-", name.lower()).strip("-") or "article"
 
 
+def _walk(top: Path, fmt: str | None) -> Iterator[Path | Rejection]:
+    """Files under ``top`` in name order. Linked folders are followed, but a
+    link back to a folder already on the way down (a loop) is reported."""
+    seen: dict[tuple[int, int], str] = {}
+
+    def key(path: str) -> tuple[int, int]:
+        info = os.stat(path)
+        return info.st_dev, info.st_ino
+
+    seen[key(str(top))] = str(top)
+    for root, dirs, files in os.walk(top, followlinks=True):
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            folder = os.path.join(root, name)
+            try:
+                ident = key(folder)
+            except OSError as err:
+                yield Rejection(source=source_name(folder), message=f"cannot read the folder: {err.strerror or err}")
+                continue
+            if ident in seen and os.path.islink(folder):
+                loop = (os.path.realpath(root) + os.sep).startswith(os.path.realpath(folder) + os.sep)
+                yield Rejection(
+                    source=source_name(folder),
+                    message=f"a symbolic link back to {source_name(seen[ident])} (a loop); not followed" if loop
+                    else f"a symbolic link to {source_name(seen[ident])}, which is read already; not followed",
+                )
+                continue
+            seen[ident] = folder
+            kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = os.path.join(root, name)
+            suffix = Path(name).suffix.lower()
+            if os.path.islink(path) and not os.path.exists(path):
+                yield Rejection(source=source_name(path), message=_broken_link(path))
+            elif fmt or suffix in FORMATS:
+                yield Path(path)
+            elif suffix in UNREADABLE_DOCUMENTS:
+                yield Rejection(source=source_name(path), message=f"not read: {UNREADABLE_DOCUMENTS[suffix]}")
+
+
+def _broken_link(path: str) -> str:
+    try:
+        os.stat(path)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "a symbolic link loop; not followed"
+    return "a symbolic link to nothing; not followed"
+
+
 def discover(paths: Iterable[Path], fmt: str | None) -> Iterator[Path | Rejection]:
     """The files to read: named files as they are, folders searched
-    recursively (in name order) for files with a known extension."""
+    recursively (in name order) for files with a known extension; documents
+    claimdesk cannot read (PDF, Word...) and symbolic-link loops are reported."""
     for path in paths:
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith(".") and (fmt or Path(name).suffix.lower() in FORMATS):
-                        yield Path(root) / name
+            yield from _walk(path, fmt)
         elif path.is_file():
             yield path
+        elif os.path.islink(path):
+            yield Rejection(source=source_name(path), message=_broken_link(str(path)))
         else:
-            yield Rejection(source=str(path), message="no such file or folder")
+            yield Rejection(source=source_name(path), message="no such file or folder")
 
 
 def _read_document(path: Path, fmt: str, outlet: str, max_bytes: int) -> ArticleRecord | Rejection:
@@ -52,29 +115,36 @@ def _read_document(path: Path, fmt: str, outlet: str, max_bytes: int) -> Article
     size = path.stat().st_size
     if size > max_bytes:
         return Rejection(
-            source=str(path), message=f"file is {size:,} bytes, over the size limit of {max_bytes:,} (raise it with --max-size)"
+            source=source_name(path), message=f"file is {size:,} bytes, over the size limit of {max_bytes:,} (raise it with --max-size)"
         )
     try:
         raw = decode_bytes(path.read_bytes())
     except DecodeError as err:
-        return Rejection(source=str(path), message=str(err))
+        return Rejection(source=source_name(path), message=str(err))
     meta: dict[str, str | None] = {}
     if fmt == "html":
         raw, meta = extract_html(raw)
     text = normalise_text(raw)
     if not text.strip():
-        return Rejection(source=str(path), message="empty file" if size == 0 else "no article text in the file")
+        return Rejection(source=source_name(path), message="empty file" if size == 0 else "no article text in the file")
     title = meta.get("title") or first_line(text)
     if fmt == "md":
         title = title.lstrip("#").strip()
-    outlet = normalise_text(meta.get("outlet") or outlet).strip()
+    outlet = one_line(normalise_text(meta.get("outlet") or outlet))
+    published = meta.get("published")
+    notes = []
+    if published and not is_date(published):
+        # The page's text is what matters: it goes in, without the date, and the user is told.
+        notes.append(f"the page's date {published[:40]!r} is not a date; stored without one")
+        published = None
     return ArticleRecord(
-        source=str(path),
+        source=source_name(path),
         id=f"{slug(outlet)}/{slug(path.stem)}",
         title=normalise_text(title),
         outlet=outlet,
         url=meta.get("url"),
-        published=meta.get("published"),
+        published=published,
+        notes=notes,
         text=text,
     )
 
@@ -94,23 +164,31 @@ def read_paths(
     get the id ``<outlet-slug>/<file-stem>``; JSONL and CSV records keep the
     ``id`` they carry.
     """
-    if fmt is not None and fmt not in set(FORMATS.values()):
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(sorted(set(FORMATS.values())))}")
+    if fmt is not None and fmt not in FORMAT_NAMES:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMAT_NAMES)}")
+    brat_seen: set[Path] = set()
     for found in discover((Path(p) for p in paths), fmt):
         if isinstance(found, Rejection):
             yield found
             continue
         file_fmt = fmt or FORMATS.get(found.suffix.lower())
         if file_fmt is None:
-            yield Rejection(source=str(found), message=f"unknown file type {found.suffix!r}; name one with --format")
+            yield Rejection(source=source_name(found), message=f"unknown file type {found.suffix!r}; name one with --format")
             continue
-        default_outlet = outlet or found.resolve().parent.name
+        default_outlet = outlet or Path(os.path.realpath(found)).parent.name
         try:
-            if file_fmt == "jsonl":
+            file_fmt = route(found, file_fmt, fmt is not None, brat_seen)  # by content: brat pairs, CoNLL named .txt
+            if file_fmt == SKIP:
+                continue
+            if file_fmt in IMPORTERS:
+                yield from IMPORTERS[file_fmt](found, default_outlet, max_bytes)
+            elif file_fmt == "jsonl":
                 yield from read_jsonl(found, default_outlet, max_bytes)
             elif file_fmt == "csv":
                 yield from read_csv(found, default_outlet, max_bytes)
             else:
                 yield _read_document(found, file_fmt, default_outlet, max_bytes)
         except OSError as err:
-            yield Rejection(source=str(found), message=f"cannot read: {err.strerror or err}")
+            yield Rejection(source=source_name(found), message=f"cannot read: {err.strerror or err}")
+        except Exception as err:  # noqa: BLE001 - one unreadable file must not stop the others
+            yield unexpected_error(source_name(found), err)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from store.sqlite import sqlite_utils
 
+from corpus.plural import counted
 from store.db import checkpoint
-from store.export.files import OutputFile, OutputFolder
+from store.export.files import OutputFile, OutputFolder, streams_into
 from store.export.formats import FORMATS
 from store.export.formats.base import ExportContext, ExportStats
 from store.export.query import ExportError, ExportFilter, ExportQuery
@@ -25,28 +26,35 @@ class ExportReport:
     stats: ExportStats
     labels: tuple[str, ...]  # the labels the export is about, in the label set's order
     layers: bool = False
+    notes: list[str] = field(default_factory=list)  # what the export did besides writing (stale files removed...)
 
     def summary(self) -> str:
         """One line for the end of the command (more when something was left out)."""
         stats = self.stats
         where = ", ".join(
-            f"{path} ({count:,} articles)" for path, count in zip(self.paths, stats.per_part)
+            f"{path} ({counted(count, 'article')})" for path, count in zip(self.paths, stats.per_part)
         ) if len(self.paths) > 1 else str(self.paths[0])
-        lines = [f"exported {stats.articles:,} articles and {stats.spans:,} spans as {self.format} to {where}"]
+        lines = [f"exported {counted(stats.articles, 'article')} and {counted(stats.spans, 'span')} as {self.format} to {where}"]
         if stats.dropped and self.format == "conll" and self.layers:
-            lines.append(f"dropped {stats.dropped:,} spans that overlap a longer (or as long, earlier) span of their label")
+            lines.append(f"dropped {counted(stats.dropped, 'span')} that overlap a longer (or as long, earlier) span of their label")
         elif stats.dropped and self.format == "conll":
             lines.append(
-                f"dropped {stats.dropped:,} spans that overlap a span of higher priority (label order, then longer, "
+                f"dropped {counted(stats.dropped, 'span')} that overlap a span of higher priority (label order, then longer, "
                 "then earlier); --layers writes a column per label"
             )
         elif stats.dropped:
-            lines.append(f"dropped {stats.dropped:,} spans of white space only (no token holds them)")
+            lines.append(f"dropped {counted(stats.dropped, 'span')} of white space only (no token holds them)")
+        if stats.not_entities:
+            lines.append(
+                f"{counted(stats.not_entities, 'span')} overlap{'s' * (stats.not_entities == 1)} a span of higher priority (or repeat one of another "
+                "annotator): they are in doc.spans['sc'] but not doc.ents"
+            )
         if stats.misaligned:
             lines.append(
-                f"{stats.misaligned:,} spans start or end inside a spaCy token: their token indices cover the whole "
+                f"{counted(stats.misaligned, 'span')} start{'s' * (stats.misaligned == 1)} or end{'s' * (stats.misaligned == 1)} inside a spaCy token: their token indices cover the whole "
                 "tokens, and spaCy's char_span needs alignment_mode='expand' for them"
             )
+        lines += self.notes
         return "\n".join(lines)
 
 
@@ -73,6 +81,7 @@ def export(
     seed: int = 0,
     force: bool = False,
     layers: bool = False,
+    raw_csv: bool = False,
     on_article: Callable[[int], None] | None = None,
 ) -> ExportReport:
     """Write the selected articles as ``fmt`` to ``out`` (or to one file per
@@ -93,8 +102,10 @@ def export(
             "--out - (standard output) works for one jsonl or csv file"
             + (", not with --split" if split else f", not for {fmt}")
         )
+    if split and not to_stdout and (kind := streams_into(out)):
+        raise ExportError(f"--split writes a file per part beside --out, which is {kind} ({out}); name a file")
     labels, columns = _labels(db, flt)
-    context = ExportContext(labels=labels, columns=columns, stats=ExportStats(), layers=layers)
+    context = ExportContext(labels=labels, columns=columns, stats=ExportStats(), layers=layers, raw_csv=raw_csv)
     query = ExportQuery(flt)
     targets = [part_path(out, name, writer_class.suffix) for name in part_names(split)] if split else [out]
     context.stats.per_part = [0] * len(targets)
@@ -123,4 +134,5 @@ def export(
     finally:
         db.execute(f"DROP TABLE IF EXISTS temp.{SPLIT_TABLE}")
     checkpoint(db)
-    return ExportReport(format=fmt, paths=targets, stats=context.stats, labels=columns, layers=layers)
+    return ExportReport(format=fmt, paths=targets, stats=context.stats, labels=columns, layers=layers,
+                        notes=[note for output in outputs for note in output.notes])

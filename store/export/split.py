@@ -22,14 +22,19 @@ PART_NAMES = {2: ("train", "test"), 3: ("train", "dev", "test")}
 
 
 def parse_ratios(value: str) -> tuple[float, ...]:
-    """``80,10,10`` (or ``80,20``) as shares that add up to one."""
+    """``80,10,10`` (or ``80,20``): percentages, each positive, adding up to
+    100; returned as shares that add up to one."""
     try:
         numbers = tuple(float(piece) for piece in value.split(","))
     except ValueError:
         raise ExportError(f"--split {value!r}: give two or three numbers such as 80,10,10") from None
-    if len(numbers) not in PART_NAMES or any(n < 0 for n in numbers) or sum(numbers) <= 0:
-        raise ExportError(f"--split {value!r}: give two or three non-negative numbers such as 80,10,10 or 90,10")
+    if len(numbers) not in PART_NAMES:
+        raise ExportError(f"--split {value!r}: give two or three numbers such as 80,10,10 or 90,10")
+    if any(not n > 0 for n in numbers):
+        raise ExportError(f"--split {value!r}: every part needs a positive share (an empty part is no split)")
     total = sum(numbers)
+    if abs(total - 100) > 1e-6:
+        raise ExportError(f"--split {value!r}: the shares are percentages and must add up to 100, not {total:g}")
     return tuple(n / total for n in numbers)
 
 

@@ -178,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
     # Imported here: numpy and rapidfuzz would slow every other command's start.
     from corpus.claim_match import DEFAULT_THRESHOLD
     from store.claim_sentences import SentenceIndex, sentence_cache_path
-    from store.dedup import dedup
+    from store.dedup import dedup, leaders_cache_path
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     if not 0 < threshold <= 100:
@@ -189,7 +189,8 @@ def run(args: argparse.Namespace) -> int:
             store.db, cache=sentence_cache_path(db_path(args)), threshold=threshold
         )
         try:
-            report = dedup(store.db, threshold=threshold, sentences=sentences, progress=progress)
+            report = dedup(store.db, threshold=threshold, sentences=sentences, progress=progress,
+                           cache=leaders_cache_path(db_path(args)))
         finally:
             progress.close()
     if args.json:

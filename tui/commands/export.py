@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from tui.commands.errors import CommandError
-from tui.commands.options import add_db_option, interactive, open_store
+from tui.commands.options import add_db_option, interactive, open_store, quiet_stdout
 from tui.commands.progress import Progress
 
 HELP = """\
@@ -16,24 +16,31 @@ Write the annotations as a dataset. Formats:
                end, label, token_start, token_end, text, annotator and the
                span's attributes), meta, _input_hash, _task_hash,
                _annotator_id. `claimdesk ingest` reads it back.
-  spacy        a spaCy DocBin (.spacy), spans in doc.spans["sc"]
+  spacy        a spaCy DocBin (.spacy): every span in doc.spans["sc"] (for
+               spancat), the non-overlapping ones in doc.ents (for ner;
+               picked as conll picks them)
                (needs: pip install 'claimdesk[spacy]')
   conll        IOB2 tags, one token a line; overlapping spans: the label
                first in `claimdesk labels`, then the longer, then the
                earlier span wins (the rest are counted); --layers writes a
                tag column per label instead
   brat         a folder of NAME.txt + NAME.ann standoff files
-  labelstudio  a Label Studio task list (JSON); the labeling config to use
-               is printed at the end
+  labelstudio  a Label Studio task list (JSON) with task and annotation ids
+               and completed_by; the labeling config to use is printed at
+               the end
   doccano      doccano sequence-labelling JSONL
-  csv          one row a span with its article's metadata
+  csv          one row a span with its article's metadata; a cell a
+               spreadsheet would run as a formula gets a leading ' (--raw-csv:
+               as it is)
   parquet      one row an article with a list of spans, for Hugging Face
                datasets (needs: pip install 'claimdesk[parquet]')
 Only accepted spans are exported (not pending suggestions or rejected ones).
 An article is exported when it has a selected span or was marked done.
 Token indices are those of spacy.blank("en"). Several annotators: each span
 names its annotator; use --annotator NAME (or --gold) for one layer.
-Files are written under a temporary name and renamed when complete."""
+Files are written under a temporary name and renamed when complete.
+Exit status: 0 when written, 1 when the filters select nothing (the message
+says which filter and what exists), 2 on an error."""
 
 
 # The names of store.export.FORMATS, spelled out so that `--help` does not
@@ -84,6 +91,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                         "by article, stratified by outlet")
     parser.add_argument("--seed", type=int, default=0, help="the split's seed: the same seed gives the same split (default 0)")
     parser.add_argument("--layers", action="store_true", help="conll: one tag column per label")
+    parser.add_argument("--raw-csv", action="store_true",
+                        help="csv: write cells as they are (by default a cell a spreadsheet would run as a formula, "
+                        "=... +... -... @..., gets a leading ')")
     parser.add_argument("--force", action="store_true", help="replace existing output")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
     add_db_option(parser)
@@ -92,7 +102,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export; print a summary (to stderr when the data goes to standard output)."""
-    from store.export import ExportError, ExportFilter, export, labeling_config
+    from store.export import ExportFilter, export, labeling_config
+    from store.export.empty import explain_empty
     from store.export.query import ExportQuery
 
     if args.gold and args.annotator:
@@ -101,16 +112,26 @@ def run(args: argparse.Namespace) -> int:
         labels=tuple(args.label), annotators=tuple(args.annotator), outlets=tuple(args.outlet),
         done=args.done, gold=args.gold, since=args.since,
     )
-    report_to = sys.stderr if str(args.out) == "-" else sys.stdout
+    from store.export.files import streams_into
+
+    # Data on standard output (-, /dev/stdout, a pipe): the summary goes to stderr.
+    report_to = sys.stderr if str(args.out) == "-" or streams_into(args.out) else sys.stdout
     watched = interactive() and not args.quiet
     with open_store(args) as store:
+        if why := explain_empty(store.db, flt):
+            print(f"claimdesk: {why}", file=sys.stderr)
+            return 1
         total = ExportQuery(flt).count(store.db) if watched else None
         try:
             with Progress("exporting", enabled=watched, total=total) as progress:
                 report = export(
                     store.db, args.format, args.out, flt, split=args.split, seed=args.seed, force=args.force,
-                    layers=args.layers, on_article=progress.update,
+                    layers=args.layers, raw_csv=args.raw_csv, on_article=progress.update,
                 )
+        except BrokenPipeError:
+            # The reader went away (`| head`): what it wanted was written.
+            quiet_stdout()
+            return 0
         except OSError as err:
             raise CommandError(f"cannot write {args.out}: {err}; nothing was written under the final name") from None
         except KeyboardInterrupt:

@@ -46,3 +46,16 @@ def open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
 def interactive() -> bool:
     """True when a person is watching stderr (progress bars go there)."""
     return sys.stderr.isatty()
+
+
+def quiet_stdout() -> None:
+    """Point standard output at the null device after its reader closed the
+    pipe, so the interpreter's final flush cannot fail with a second
+    BrokenPipeError message."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

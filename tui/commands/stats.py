@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from typing import TYPE_CHECKING
 
+from corpus.plural import counted
 from tui.commands.options import add_db_option, open_store
 
 if TYPE_CHECKING:
@@ -38,8 +39,7 @@ def _figure(value: float | None, digits: int = 2) -> str:
 
 
 def _pair_lines(pair: PairStats) -> Iterator[str]:
-    yield (f"{pair.first} ~ {pair.second}: {pair.articles} article{'s' if pair.articles != 1 else ''}, "
-           f"{pair.tokens} tokens")
+    yield f"{pair.first} ~ {pair.second}: {counted(pair.articles, 'article')}, {counted(pair.tokens, 'token')}"
     yield f"  {'label':<12}{'F1 exact':>10}{'F1 overlap':>12}{'kappa':>8}{'spans':>12}"
     rows = [("all", pair.exact, pair.overlap, pair.kappa)]
     rows += [(label, f.exact, f.overlap, f.kappa) for label, f in pair.labels.items()]
@@ -51,7 +51,7 @@ def _pair_lines(pair: PairStats) -> Iterator[str]:
 def render(stats: TeamStats) -> str:
     """The figures as plain-text tables."""
     labels = [entry.label for entry in stats.labels]
-    lines = [f"{stats.articles} articles, {stats.reviewed} reviewed", "", "Annotators"]
+    lines = [f"{counted(stats.articles, 'article')}, {stats.reviewed} reviewed", "", "Annotators"]
     header = f"  {'name':<16}{'finished':>9}{'spans':>7}" + "".join(f"{label[:9]:>10}" for label in labels)
     lines.append(header + f"{'active h':>10}{'spans/h':>9}")
     for person in stats.annotators:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from corpus.plural import counted
 from tui.commands.errors import CommandError
 from tui.commands.options import add_db_option, interactive, open_store
 from tui.commands.progress import Progress
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
             if article is None:
                 raise CommandError(f"no article with id {args.article!r}")
             added = suggestions.suggest_article(article.id, article.text)
-            print(f"{added:,} new suggestions in {article.id}")
+            print(f"{counted(added, 'new suggestion')} in {article.id}")
             return 0
         total, done, added, after = store.articles.count(), 0, 0, 0
         with Progress("suggesting", enabled=interactive(), total=total) as progress:
@@ -51,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
                 done += len(page)
                 after = page[-1].rowid
                 progress.update(done)
-        print(f"{added:,} new suggestions in {done:,} articles")
+        print(f"{counted(added, 'new suggestion')} in {counted(done, 'article')}")
     return 0

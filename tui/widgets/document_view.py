@@ -184,6 +184,17 @@ class DocumentView(ScrollView, can_focus=True):
         self._refresh_change()
         self._moved()
 
+    @property
+    def selecting(self) -> bool:
+        """Whether there is a selection (or select mode) for Esc to clear."""
+        return self.anchor is not None or self.select_mode
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # With nothing to clear, Esc goes on to the screen (back to the library).
+        if action == "clear_selection" and not self.selecting:
+            return False
+        return True
+
     def action_toggle_snap(self) -> None:
         """Turn snapping of the selection to word boundaries on or off."""
         self.snap = not self.snap

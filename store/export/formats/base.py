@@ -28,6 +28,7 @@ class ExportStats:
     spans: int = 0
     misaligned: int = 0  # spans whose edges are not spaCy token edges
     dropped: int = 0  # spans a format could not hold (CoNLL overlaps)
+    not_entities: int = 0  # spacy: spans in doc.spans only, overlapping an entity of higher priority
     per_part: list[int] = field(default_factory=list)
 
 
@@ -39,6 +40,8 @@ class ExportContext:
     columns: tuple[str, ...]  # the labels this export is about (all, or --label's)
     stats: ExportStats
     layers: bool = False
+    raw_csv: bool = False  # csv: write cells as they are, formulas and all
+    shared: dict[str, Any] = field(default_factory=dict)  # state a format keeps across the parts of a split
     tokenizer: Tokenizer = field(default_factory=Tokenizer)
 
 

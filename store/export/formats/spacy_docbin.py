@@ -1,4 +1,13 @@
-"""spaCy: a DocBin (``.spacy``) with the spans in ``doc.spans["sc"]``.
+"""spaCy: a DocBin (``.spacy``) with every span in ``doc.spans["sc"]`` (for
+the span categorizer) and the non-overlapping ones in ``doc.ents`` (for the
+entity recognizer).
+
+``doc.ents`` cannot overlap, so it holds the spans of the chosen labels
+(all, or ``--label``'s) picked as CoNLL picks them: the label first in the
+label set, then the longer span, then the earlier; spans several annotators
+marked alike count once. The summary counts the spans that are only in
+``doc.spans``. Every token outside an entity is marked "outside" (not
+"missing"), so ``spacy train`` learns from what was not tagged too.
 
 The Doc is made by spaCy itself (``spacy.blank("en")``), so tokens are
 spaCy's. A span whose edges fall inside a token grows to whole tokens
@@ -48,9 +57,24 @@ class SpacyWriter(FormatWriter):
             spans.append(found)
             attrs.append({"annotator": span.annotator, **span.attrs})
         doc.spans[SPAN_KEY] = spans
+        doc.set_ents(self._entities(spans), default="outside")
         doc.user_data["meta"] = article.meta()
         doc.user_data["span_attrs"] = attrs
         self._docs.add(doc)
+
+    def _entities(self, spans: list) -> list:
+        """The non-overlapping spans of the chosen labels, by priority."""
+        rank = {label: i for i, label in enumerate(self.context.labels)}
+        unique = {(span.start, span.end, span.label_): span for span in spans if span.label_ in self.context.columns}
+        ordered = sorted(unique.values(), key=lambda s: (rank.get(s.label_, len(rank)), s.start - s.end, s.start))
+        taken: set[int] = set()
+        chosen = []
+        for span in ordered:
+            if taken.isdisjoint(range(span.start, span.end)):
+                taken.update(range(span.start, span.end))
+                chosen.append(span)
+        self.context.stats.not_entities += len(spans) - len(chosen)
+        return sorted(chosen, key=lambda s: s.start)
 
     def finish(self) -> None:
         """Write the DocBin."""
