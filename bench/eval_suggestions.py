@@ -69,6 +69,13 @@ class Evaluation:
     scare_taken: int  # of them, overlapped by a quote suggestion
     claims: SpanScores
     misses: tuple[str, ...]
+    # Issue 11 item 11: the figure scores if counts of plain nouns ("two
+    # sides", "four regions") were not suggested at all, or only those that
+    # refer back to things named already ("the two sides").
+    figures_without_counts: SpanScores = SpanScores(0, 0, 0)
+    figures_without_definite_counts: SpanScores = SpanScores(0, 0, 0)
+    # Suggestions by rule: rule -> (suggested, right).
+    by_rule: tuple[tuple[str, int, int], ...] = ()
 
     @property
     def speakers_named(self) -> int:
@@ -104,6 +111,9 @@ def same_quantity(suggested: dict, gold: dict) -> bool:
     return all(_close(suggested[k], gold[k]) for k in ("value", "low", "high"))
 
 
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|its|their|his|her|our)\s+$", re.IGNORECASE)
+
+
 def _normal_name(name: str | None) -> str:
     return re.sub(r"^(?:the|a|an)\s+", "", (name or "").lower().replace("’", "'")).strip()
 
@@ -126,6 +136,8 @@ def evaluate(records: list[dict] | None = None, *, claim_limit: int = DEFAULT_LI
     figures = figures_exact = quotes = claims = SpanScores(0, 0, 0)
     units_right = approx_right = figure_pairs = speakers_right = quote_pairs = 0
     sp_right = sp_wrong = sp_none = invented = scare = scare_taken = 0
+    without_counts = without_definite = SpanScores(0, 0, 0)
+    rule_counts: dict[str, list[int]] = {}
     misses: list[str] = []
     for record in records:
         text = record["text"]
@@ -145,12 +157,30 @@ def evaluate(records: list[dict] | None = None, *, claim_limit: int = DEFAULT_LI
             approx_right += pred_f[p].attrs["approx"] == gold_f[g]["approx"]
         matched_p = {p for p, _ in right}
         matched_g = {g for _, g in right}
+        for keep, name in ((lambda s: s.rule != "figure:count", "all"),
+                           (lambda s: s.rule != "figure:count" or not _DEFINITE_BEFORE.search(text, max(0, s.start - 12), s.start), "definite")):
+            kept = [i for i, s in enumerate(pred_f) if keep(s)]
+            found = sum(1 for p, _ in right if p in set(kept))
+            scores = SpanScores(found, len(kept), len(gold_f))
+            if name == "all":
+                without_counts += scores
+            else:
+                without_definite += scores
+        for i, s in enumerate(pred_f):
+            counts = rule_counts.setdefault(s.rule, [0, 0])
+            counts[0] += 1
+            counts[1] += i in matched_p
         misses += [f"{record['id']}: figure missed {text[g['start']:g['end']]!r} {g}" for i, g in enumerate(gold_f) if i not in matched_g]
         misses += [f"{record['id']}: figure extra {text[s.start:s.end]!r} {s.attrs}" for i, s in enumerate(pred_f) if i not in matched_p]
 
         gold_q, pred_q = record["quotes"], by_label["quote"]
         pairs = match_spans(_spans(pred_q, "q"), _spans(gold_q, "q"))
         quotes += SpanScores(len(pairs), len(pred_q), len(gold_q))
+        paired = dict(pairs)
+        for i, s in enumerate(pred_q):
+            counts = rule_counts.setdefault(s.rule, [0, 0])
+            counts[0] += 1
+            counts[1] += i in paired and same_speaker(s.attrs["speaker"], gold_q[paired[i]]["speaker"])
         for p, g in pairs:
             quote_pairs += 1
             said, gold_speaker = pred_q[p].attrs["speaker"], gold_q[g]["speaker"]
@@ -191,6 +221,8 @@ def evaluate(records: list[dict] | None = None, *, claim_limit: int = DEFAULT_LI
         speaker_accuracy=speakers_right / quote_pairs if quote_pairs else 1.0,
         speakers_right=sp_right, speakers_wrong=sp_wrong, speakers_none=sp_none, speakers_invented=invented,
         scare_quotes=scare, scare_taken=scare_taken,
+        figures_without_counts=without_counts, figures_without_definite_counts=without_definite,
+        by_rule=tuple(sorted((rule, n, ok) for rule, (n, ok) in rule_counts.items())),
         claims=claims,
         misses=tuple(misses),
     )
@@ -214,6 +246,8 @@ def _table(results: dict[str, Evaluation], claim_limit: int) -> list[str]:
         ("articles", lambda e: str(e.articles)),
         ("figures (value right)", lambda e: f"{_pr(e.figures)} ({e.figures.gold} gold)"),
         ("figures (exact span)", lambda e: _pr(e.figures_exact)),
+        ("figures without counts", lambda e: _pr(e.figures_without_counts)),
+        ("  without 'the N nouns'", lambda e: _pr(e.figures_without_definite_counts)),
         ("figure unit / qualifier", lambda e: f"{e.figure_unit_accuracy:.3f} / {e.figure_approx_accuracy:.3f}"),
         ("quotes (exact span)", lambda e: f"{_pr(e.quotes)} ({e.quotes.gold} gold)"),
         ("speakers", speakers),
@@ -267,10 +301,16 @@ def main() -> int:
     parser.add_argument("--misses", nargs="?", const="tune", choices=list(SET_FILES),
                         help="list every miss and extra of one set (default: tune — read held-out misses"
                              " only to report them, never to tune on)")
+    parser.add_argument("--by-rule", nargs="?", const="tune", choices=list(SET_FILES),
+                        help="count the figure and quote suggestions of one set by rule")
     parser.add_argument("--quick", action="store_true", help="accepted for bench/run_all.py; the eval is always quick")
     args = parser.parse_args()
     results = {name: evaluate(load(path), claim_limit=args.claim_limit) for name, path in SET_FILES.items()}
     print("\n".join(_table(results, args.claim_limit)))
+    if args.by_rule:
+        print(f"\nsuggestions by rule ({args.by_rule}): suggested, right (figure: same value; quote: span and speaker)")
+        for rule, suggested, right in results[args.by_rule].by_rule:
+            print(f"  {rule:<32} {suggested:>5} {right:>5}")
     if args.misses:
         print("\n".join(results[args.misses].misses))
     print("\n".join(result_lines(results)))

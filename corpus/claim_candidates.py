@@ -27,7 +27,7 @@ from corpus.figures import Figure, find_figures
 from corpus.sentences import sentence_bounds
 
 NAME = "claims"
-VERSION = 1
+VERSION = 2
 DEFAULT_LIMIT = 6
 
 # Cue words are looked up in sets of lower-case words: one simple word
@@ -62,6 +62,7 @@ class ClaimCandidate:
     end: int
     score: float
     text: str
+    rule: str = ""  # the strongest sign it carries: "figure", "reported", "outcome" or "lead"
 
 
 def _score(sentence: str, figures: int, is_lead: bool) -> float:
@@ -121,4 +122,20 @@ def find_claim_candidates(
         if score > 0:
             scored.append(ClaimCandidate(start, end, score, sentence))
     scored.sort(key=lambda c: (-c.score, c.start))
-    return scored[:limit]
+    return [
+        ClaimCandidate(c.start, c.end, c.score, c.text, _main_sign(c, c.start == sentences[0][0], figure_starts))
+        for c in scored[:limit]
+    ]
+
+
+def _main_sign(candidate: ClaimCandidate, is_lead: bool, figure_starts: list[int]) -> str:
+    """The strongest reason a sentence was proposed, in the order ``_score`` weighs them."""
+    if bisect.bisect_left(figure_starts, candidate.end) > bisect.bisect_left(figure_starts, candidate.start):
+        return "figure"
+    unquoted = _QUOTED.sub(" ", candidate.text).lower()
+    words = set(_LOWER_WORD.findall(unquoted))
+    if not _REPORTED_WORDS.isdisjoint(words) or any(p in unquoted for p in _REPORTED_PHRASES):
+        return "reported"
+    if not _OUTCOME_WORDS.isdisjoint(words) or any(p in unquoted for p in _OUTCOME_PHRASES):
+        return "outcome"
+    return "lead" if is_lead else "other"

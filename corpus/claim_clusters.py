@@ -139,15 +139,19 @@ def candidate_pairs(claims: list[ClaimText], *, chunk: int = _PAIR_CHUNK) -> Ite
 
 
 def matching_pairs(
-    claims: list[ClaimText], threshold: float, *, workers: int = 1
+    claims: list[ClaimText], threshold: float, *, workers: int = 1, needed: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """``(left, right, scores, scored)``: candidate pairs whose words reach ``threshold``.
 
-    ``scored`` is how many candidate pairs were scored. The guards are not
-    applied here.
+    ``scored`` is how many candidate pairs were scored. ``needed`` (one bool
+    per claim) keeps only the pairs with a needed claim on one side at least.
+    The guards are not applied here.
     """
     kept_codes, kept_scores, scored = [], [], 0
     for left, right in candidate_pairs(claims):
+        if needed is not None:
+            wanted = needed[left] | needed[right]
+            left, right = left[wanted], right[wanted]
         scores = score_pairs(claims, left, right, workers=workers)
         close = scores >= threshold
         kept_codes.append(left[close] * len(claims) + right[close])
@@ -199,6 +203,7 @@ def cluster_claims(
     not_same: Iterable[tuple[Hashable, Hashable]] = (),
     previous: Clustering | None = None,
     workers: int = 1,
+    prepared: dict[Hashable, ClaimText] | None = None,
     embeddings: np.ndarray | None = None,
 ) -> Clustering:
     """Cluster ``(key, text)`` claims; see the module docstring.
@@ -206,16 +211,23 @@ def cluster_claims(
     ``links`` are confirmed matches and ``not_same`` pairs the annotators
     kept apart, both by claim key; pairs naming an unknown key are ignored.
     ``previous`` is the clustering of an earlier run, whose ids are kept.
+    ``prepared`` holds claims already prepared (:func:`prepare_claim` of
+    their text, by key) and gets those prepared here.
     ``embeddings`` (row i: the unit vector of the i-th claim, from
     :mod:`corpus.semantic`) turn the semantic scorer on: pairs are scored
     with :func:`corpus.claim_match.fused_score`.
     """
     keys: list[Hashable] = []
-    prepared: list[ClaimText] = []
+    texts: list[ClaimText] = []
     for key, text in claims:
         keys.append(key)
-        prepared.append(prepare_claim(text))
-    clusterer = _Clusterer(keys, prepared, threshold, workers)
+        claim = prepared.get(key) if prepared is not None else None
+        if claim is None:
+            claim = prepare_claim(text)
+            if prepared is not None:
+                prepared[key] = claim
+        texts.append(claim)
+    clusterer = _Clusterer(keys, texts, threshold, workers)
     clusterer.embeddings = embeddings
     return clusterer.run(links, not_same, previous)
 
@@ -237,12 +249,15 @@ class _Clusterer:
         return fused_score(lexical, float(self.embeddings[i] @ self.embeddings[j]))
 
     def _match(self, scope: list[int]) -> None:
-        """Matching pairs among the claims of ``scope`` (indices, ascending), and
+        """Matching pairs among the claims of ``scope`` (indices, ascending) with an
+        open claim on one side at least (two placed claims stay as they are), and
         every claim's matching neighbours as compressed rows."""
         local = np.array(scope, dtype=np.int64)
+        open_ = np.array([self.cluster_of[i] is None for i in scope], dtype=bool)
         # With embeddings a pair needs fewer shared words: as few as a cosine of 1 allows.
         floor = self.threshold if self.embeddings is None else (self.threshold - 100.0 * SEMANTIC_WEIGHT) / (1.0 - SEMANTIC_WEIGHT)
-        left, right, self.scores, _ = matching_pairs([self.claims[i] for i in scope], floor, workers=self.workers)
+        left, right, self.scores, _ = matching_pairs([self.claims[i] for i in scope], floor,
+                                                     workers=self.workers, needed=open_)
         self.left, self.right = local[left], local[right]
         if self.embeddings is not None:
             cosines = np.einsum("ij,ij->i", self.embeddings[self.left], self.embeddings[self.right])

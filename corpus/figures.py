@@ -17,13 +17,14 @@ Fractions in words (``half``, ``two-thirds``) are not read.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
 from corpus.numbers import ATTACHED_UNITS, NumberMention, find_numbers, parse_number
 
 NAME = "figures"
-VERSION = 1
+VERSION = 2
 
 _CURRENCY_SYMBOLS = {
     "$": "USD", "US$": "USD", "C$": "CAD", "A$": "AUD", "NZ$": "NZD", "HK$": "HKD",
@@ -34,7 +35,8 @@ _CURRENCY_WORDS = {
     "dollar": "USD", "dollars": "USD", "us dollars": "USD", "euro": "EUR", "euros": "EUR",
     "pound": "GBP", "pounds": "GBP", "pounds sterling": "GBP", "sterling": "GBP",
     "yen": "JPY", "yuan": "CNY", "rupee": "INR", "rupees": "INR", "roubles": "RUB",
-    "rubles": "RUB", "francs": "CHF", "swiss francs": "CHF",
+    "rubles": "RUB", "francs": "CHF", "swiss francs": "CHF", "zloty": "PLN", "zlotys": "PLN",
+    "krona": "SEK", "kronor": "SEK", "kroner": "NOK", "lira": "TRY", "forints": "HUF",
 }
 _SYMBOL_ALT = "|".join(re.escape(s) for s in sorted(_CURRENCY_SYMBOLS, key=len, reverse=True))
 _CODE_ALT = "|".join(_CURRENCY_CODES)
@@ -65,7 +67,8 @@ _QUALIFIERS = [
     "a little under", "far more than", "more than", "less than", "fewer than",
     "no more than", "no fewer than", "no less than", "at least", "at most", "up to",
     "as many as", "as much as", "as few as", "as little as", "close to", "upwards of",
-    "in excess of", "an estimated", "estimated", "nearly", "almost", "about", "around",
+    "in excess of", "in the region of", "just shy of", "the best part of", "getting on for",
+    "an estimated", "estimated", "nearly", "almost", "about", "around",
     "roughly", "approximately", "some", "over", "under", "above", "below",
 ]
 _QUALIFIER_BEFORE = re.compile(
@@ -80,7 +83,7 @@ _BETWEEN_BEFORE = re.compile(r"(?<![\w-])between[^\S\n]+$", re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"(?<![\w-])from[^\S\n]+(?:" + _SYMBOL_ALT + r")?$", re.IGNORECASE)
 # Words that make the lone "one" a count.
 _ONE_COUNTED = re.compile(r"(?<![\w-])(?:only|just|exactly|a\s+single)[^\S\n]+$", re.IGNORECASE)
-_RATIO_GAP = re.compile(r"^[^\S\n]+(?:in|out[^\S\n]+of)[^\S\n]+$", re.IGNORECASE)
+_RATIO_GAP = re.compile(r"^[^\S\n]+(?:in|in[^\S\n]+every|for[^\S\n]+every|out[^\S\n]+of)[^\S\n]+$", re.IGNORECASE)
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -187,6 +190,11 @@ class Figure:
     unit: str | None
     approx: str | None
     text: str
+    # Why it is a figure: "currency", "percent", "measure", "compound",
+    # "count" (a number and the noun it counts), "bare", "range", "ratio",
+    # "share" (a fraction in words), "multiple" ("tens of thousands"),
+    # "date" or "time".
+    rule: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,7 +396,90 @@ def find_figures(text: str, *, include_dates: bool = False) -> list[Figure]:
         if figure is not None:
             figures.append(figure)
         i += used
+    extra = _shares_and_multiples(text)
+    if extra:
+        # Figures are in text order and never overlap each other: a new one
+        # overlaps a found one only if it overlaps its neighbour by start.
+        starts = [f.start for f in figures]
+        kept = []
+        for f in extra:
+            i = bisect.bisect_left(starts, f.end)
+            if i == 0 or figures[i - 1].end <= f.start:
+                kept.append(f)
+        figures = sorted([*figures, *kept], key=lambda f: (f.start, f.end))
     return figures
+
+
+# Shares written as fractions: "a third of", "two-thirds of", "nearly half of",
+# "less than half its capacity". Bare "half" is left alone ("half an hour",
+# "the second half"): it needs a qualifier or "half of".
+_SHARE_PART = re.compile(r"(?<!\w)(?P<part>halves|half|thirds?|quarters?|fifths?|tenths?)(?=[^\S\n]+(?P<next>\w+))", re.IGNORECASE)
+_SHARE_COUNT_BEFORE = re.compile(r"(?<![\w-])(?P<count>an?|one|two|three|four|seven|nine)(?:[^\S\n]+|-)$", re.IGNORECASE)
+_OF_AFTER = re.compile(r"[^\S\n]+of[^\S\n]+(?P<of>\w+)")
+_HALF_FOLLOWERS = frozenset("of its their the his her our all".split())
+
+# "tens of thousands", "hundreds of millions": a range of one order of magnitude.
+_MULTIPLE = re.compile(
+    r"(?<![\w-])(?P<many>tens|hundreds)[^\S\n]+of[^\S\n]+(?P<scale>thousands|millions|billions)\b"
+    r"(?:[^\S\n]+of[^\S\n]+(?P<noun>[A-Za-z]+))?",
+    re.IGNORECASE,
+)
+_SHARE_QUALIFIER_BEFORE = re.compile(
+    r"(?<![\w-])(?P<q>nearly|almost|about|around|roughly|more\s+than|less\s+than|over|under|just\s+over|just\s+under"
+    r"|well\s+over|at\s+least|barely|some|up\s+to|close\s+to|an\s+estimated)[^\S\n]+$",
+    re.IGNORECASE,
+)
+_HALF_NOT_SHARE_BEFORE = re.compile(r"\b(?:the|first|second|other|latter|this|that|each|one|a)[^\S\n]+$", re.IGNORECASE)
+_SCALES_OF = {"thousands": 1e3, "millions": 1e6, "billions": 1e9}
+
+
+def _shares_and_multiples(text: str) -> list[Figure]:
+    """Fractions that state a share (as percentages) and "tens of thousands" (as ranges)."""
+    found: list[Figure] = []
+    lower = text.lower()
+    if "half" in lower or "third" in lower or "quarter" in lower or "fifth" in lower or "tenth" in lower:
+        for match in _SHARE_PART.finditer(text):
+            part = match.group("part").lower()
+            count_match = _SHARE_COUNT_BEFORE.search(text, max(0, match.start() - 7), match.start())
+            qualifier_end = count_match.start() if count_match else match.start()
+            qualifier = _SHARE_QUALIFIER_BEFORE.search(text, max(0, qualifier_end - 16), qualifier_end)
+            start = qualifier.start() if qualifier else qualifier_end
+            approx = " ".join(qualifier.group("q").lower().split()) if qualifier else None
+            if count_match is None and text[match.start() - 1 : match.start()] == "-":
+                continue  # "Half-empty", "one-third-owned": not a share
+            if count_match is None:
+                # Bare "half": only "half of …" or a qualified "nearly half".
+                if part != "half" or match.group("next").lower() not in _HALF_FOLLOWERS:
+                    continue
+                if qualifier is None and (
+                    match.group("next").lower() != "of"
+                    or _HALF_NOT_SHARE_BEFORE.search(text, max(0, match.start() - 12), match.start())
+                ):
+                    continue  # "the second half of the year"
+                value = 50.0
+            else:
+                of = _OF_AFTER.match(text, match.end())
+                if of is None:
+                    continue
+                point = re.match(r"[^\S\n]+of[^\S\n]+an?[^\S\n]+percentage[^\S\n]+points?\b", text[match.end() : match.end() + 40])
+                if of.group("of").lower() in ("a", "an") and not point:
+                    continue  # "a quarter of a million" is read as a number; "a quarter of an hour" is a time
+                parts = 2 if part.startswith("hal") else _FRACTIONS[part.rstrip("s")]
+                value = 100 * (parse_number(count_match.group("count")) or 1.0) / parts
+                if point:
+                    end = match.end() + point.end()
+                    found.append(Figure(start, end, value / 100, None, None, "percentage point", approx, text[start:end], "share"))
+                    continue
+            found.append(Figure(start, match.end(), value, None, None, "%", approx, text[start : match.end()], "share"))
+    if "tens of" in lower or "hundreds of" in lower:
+        for match in _MULTIPLE.finditer(text):
+            low = (10.0 if match.group("many").lower() == "tens" else 100.0) * _SCALES_OF[match.group("scale").lower()]
+            end = match.end("scale")
+            noun = match.group("noun")
+            unit = singular(noun) if noun and _looks_plural(noun) else None
+            found.append(Figure(match.start(), end, None, low, low * 10, unit, match.group("many").lower() + " of",
+                                text[match.start() : end], "multiple"))
+    return found
 
 
 _FRACTIONS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
@@ -424,11 +515,12 @@ def _figure_at(text: str, mentions: list[NumberMention], i: int, include_dates: 
     if date_kind is not None:
         if not include_dates:
             return None, 1
-        return Figure(first.start, first.end, first.value, None, None, date_kind, None, first.text), 1
+        return Figure(first.start, first.end, first.value, None, None, date_kind, None, first.text, date_kind), 1
     if _is_identifier(text, start, unit) or _is_name_part(text, first) or _is_bracketed_count(text, first, unit):
         return None, 1
 
     value = first.value
+    rule = "currency" if currency else _RULE_OF_UNIT[unit.kind]
     if (fraction := _FRACTION_OF.search(text, max(0, start - 40), start)) is not None:
         # "a quarter of a million": the fraction scales the number after it.
         count = parse_number(fraction["count"]) or 1.0
@@ -443,7 +535,27 @@ def _figure_at(text: str, mentions: list[NumberMention], i: int, include_dates: 
         # "a rise of 4.5% over two years": "over" means "during" here.
         q_start, approx = start, None
     end = unit.end
-    return Figure(q_start, end, value, None, None, currency or unit.unit, approx, text[q_start:end]), 1
+    if rule in ("bare", "compound") and _is_age(text, q_start, end):
+        rule = "age"
+    return Figure(q_start, end, value, None, None, currency or unit.unit, approx, text[q_start:end], rule), 1
+
+
+_AGED_BEFORE = re.compile(r"\baged[^\S\n]+$", re.IGNORECASE)
+
+
+def _is_age(text: str, start: int, end: int) -> bool:
+    """An age rather than a quantity: "Ines Barto, 58,", "aged 67", "a 45-year-old"."""
+    if text[start:end].lower().endswith("-old"):
+        return True
+    if _AGED_BEFORE.search(text, max(0, start - 8), start):
+        return True
+    return text[max(0, start - 2) : start] == ", " and text[end : end + 1] == "," and text[start - 3 : start - 2].isalpha()
+
+
+_RULE_OF_UNIT = {
+    "percent": "percent", "currency": "currency", "measure": "measure", "compound": "compound",
+    "noun": "count", "none": "bare",
+}
 
 
 def _ratio(text: str, first: NumberMention, nxt: NumberMention | None) -> Figure | None:
@@ -454,7 +566,7 @@ def _ratio(text: str, first: NumberMention, nxt: NumberMention | None) -> Figure
         return None  # "270 in 2022" is a count in a year
     start, approx = _qualifier(text, first.start)
     unit = _counted_noun(text, nxt.end, singular_count=False)
-    return Figure(start, unit.end, 100 * first.value / nxt.value, None, None, "%", approx, text[start : unit.end])
+    return Figure(start, unit.end, 100 * first.value / nxt.value, None, None, "%", approx, text[start : unit.end], "ratio")
 
 
 def _is_score(text: str, first: NumberMention, nxt: NumberMention) -> bool:
@@ -499,7 +611,7 @@ def _range(
         return None
     unit_name = currency or _currency_before(text, nxt.start)[1] or unit.unit
     q_start, approx = (between.start(), None) if between else _qualifier(text, start)
-    return Figure(q_start, unit.end, None, low, high, unit_name, approx, text[q_start : unit.end])
+    return Figure(q_start, unit.end, None, low, high, unit_name, approx, text[q_start : unit.end], "range")
 
 
 def _is_year(mention: NumberMention) -> bool:

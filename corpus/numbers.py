@@ -1,7 +1,8 @@
 """Numbers in news text, written in digits, words or a mix of both.
 
 ``find_numbers`` reads every number expression a reader would take as one
-quantity: ``100,000``, ``100 000`` (grouped with a no-break or thin space),
+quantity: ``100,000``, ``100 000`` (grouped with a plain, no-break, narrow
+no-break or thin space),
 ``3.5``, ``100k``, ``5bn``, ``43.9 billion``, ``one hundred and fifty``,
 ``twenty-five``, ``a dozen``, ``two and a half million``. It says nothing about
 what the number counts; ``corpus.figures`` adds units, currencies, ranges and
@@ -76,10 +77,12 @@ _WORD_ALT = _trie_pattern(_NUMBER_WORDS)
 # across a line break.
 _GAP = r"[^\S\n]+"
 _GROUP_SPACE = "\u00a0\u202f\u2009"
-_NO_GROUPING = str.maketrans("", "", "," + _GROUP_SPACE)
+_NO_GROUPING = str.maketrans("", "", ", " + _GROUP_SPACE)
 
+# Thousands grouped with a plain space ("80 000", as French and Nordic text
+# writes them) only when every group has three digits and no digit follows.
 _DIGITS = (
-    r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[" + _GROUP_SPACE + r"]\d{3})+|\d+)(?:\.\d+)?"
+    r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[" + _GROUP_SPACE + r"]\d{3})+|\d{1,3}(?: \d{3})+(?![\d.,])|\d+)(?:\.\d+)?"
 )
 _SUFFIX_ALT = "|".join(sorted(SCALE_SUFFIXES, key=len, reverse=True))
 _ATTACHED_ALT = "|".join(re.escape(u) for u in sorted(ATTACHED_UNITS, key=len, reverse=True))

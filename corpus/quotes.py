@@ -33,19 +33,31 @@ from dataclasses import dataclass
 from corpus.sentences import sentence_bounds
 
 NAME = "quotes"
-VERSION = 1
+VERSION = 2
 
 # Opening mark -> the closing marks that end it.
 _PAIRS = {'"': '"', "“": "”", "„": "“", "«": "»"}
 _MARKS = re.compile(r'["“”„«»]')
 _MIN_WORDS = 3
 
-_REPORTING = (
-    r"said|says|say|told|tells|added|wrote|writes|warned|warns|insisted|argued|stated|declared"
-    r"|announced|explained|replied|asked|continued|recalled|admitted|noted|called|calls|described|describes"
-    r"|promised|promises|urged|acknowledged|conceded|claimed|claims|vowed|pledged|complained|predicted"
-    r"|suggested|according\s+to"
+# Speech verbs, in the forms news uses ("said", "says", "affirmed").
+_SPEECH_STEMS = (
+    "say:said,says,say|tell:told,tells|add:added,adds|write:wrote,writes|warn:warned,warns"
+    "|insist:insisted,insists|argue:argued,argues|state:stated,states|declare:declared,declares"
+    "|announce:announced,announces|explain:explained,explains|reply:replied,replies|ask:asked,asks"
+    "|continue:continued|recall:recalled,recalls|admit:admitted,admits|note:noted,notes|call:called,calls"
+    "|describe:described,describes|promise:promised,promises|urge:urged,urges|acknowledge:acknowledged"
+    "|concede:conceded,concedes|claim:claimed,claims|vow:vowed,vows|pledge:pledged,pledges"
+    "|complain:complained,complains|predict:predicted,predicts|suggest:suggested|affirm:affirmed,affirms"
+    "|assure:assured,assures|respond:responded,responds|shout:shouted,shouts|chant:chanted,chants"
+    "|stress:stressed,stresses|emphasise:emphasised,emphasized,emphasises|confirm:confirmed,confirms"
+    "|deny:denied,denies|testify:testified|remark:remarked|comment:commented|observe:observed"
+    "|tweet:tweeted,tweets|post:posted|cry:cried|scream:screamed|joke:joked|quip:quipped"
+    "|whisper:whispered|boast:boasted|protest:protested|maintain:maintained,maintains"
 )
+_REPORTING = "|".join(
+    form for entry in _SPEECH_STEMS.split("|") for form in entry.split(":")[1].split(",")
+) + r"|[Aa]ccording\s+to|[Ii]n\s+the\s+words\s+of"
 _VERB = re.compile(r"\b(?:" + _REPORTING + r")\b")
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
@@ -77,9 +89,16 @@ _GENERIC_BODIES = frozenset(
     "group company firm union association ministry agency council party bank airline operator institute"
     " authority federation office government club court organisation organization".split()
 )
+# Nouns that end the name of an institution ("Interior Ministry", "Environment Agency").
+_BODY_WORDS = frozenset(
+    "ministry department office agency authority council commission committee service board bureau"
+    " institute foundation trust union federation association party bank court police army navy"
+    " embassy government parliament assembly cabinet coastguard company group corporation"
+    " university hospital school museum library observatory centre center network".split()
+)
 # Words between a subject and its reporting verb ("the party has called").
 _AUXILIARY_TAIL = re.compile(r"(?:\s+(?:has|have|had|also|later|then|again|previously|once|will|would|had|is|was))+$")
-_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:the|a|an|one)\s+", re.IGNORECASE)
 # A relative clause or an "of" phrase set off by commas: ", who chairs the
 # committee,", ", of Friends of Harbourgate Libraries,".
 _PARENTHETICAL = re.compile(r",\s*(?:who|whose|which|whom|of)\b[^,]*(?:,|$)")
@@ -88,7 +107,9 @@ _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _ANY_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _CLAUSE_PUNCTUATION = re.compile(r"[.!?,]")
 _NOT_NOUN_START = frozenset("in on at for with by from after before during to into as than".split())
-_PREPOSITION_CUT = re.compile(r"\s+(?:of|at|from|in|for|on|with)\s+.*$")
+_PREPOSITION_CUT = re.compile(r"\s+(?:of|at|from|in|for|on|with|to|during|after|before|outside|inside)\s+.*$")
+# "A nurse who asked not to be named said": a relative clause with no commas.
+_RELATIVE_CUT = re.compile(r"\s+(?:who|whose|which|whom|that)\b.*$")
 _SENTENCE_TAIL = re.compile(r"[.!?](?=\s|$)|\n")
 _COMMA_END = re.compile(r",\s*$")
 _COMMA_START = re.compile(r"\s*,")
@@ -115,6 +136,7 @@ class Quote:
     speaker: str | None
     speaker_start: int | None
     speaker_end: int | None
+    rule: str = ""  # how the speaker was found ("speaker-after", …) or "no-speaker"
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +191,9 @@ class _People:
 
     def __init__(self, text: str):
         self.text = text
+        # (position, role words, full name): "Governor Alma Ruiz", "the finance
+        # minister, Hugo Brandt", "Hugo Brandt, the finance minister".
+        self.roles: list[tuple[int, frozenset[str], str]] = []
         full: dict[str, tuple[int, int]] = {}
         by_surname: dict[str, str] = {}
         runs: list[tuple[int, str]] = []
@@ -185,9 +210,12 @@ class _People:
             # "shipping magnate Erland Voss"); only people are met by "he"/"she".
             surname = name.rsplit(" ", 1)[-1]
             by_surname.setdefault(surname, name)
-            if name not in full and self._is_person(start, end):
-                full[name] = (start, end)
+            if name in full or self._is_person(start, end):
+                full.setdefault(name, (start, end))
                 by_surname[surname] = name
+                roles = _roles_around(text, run.start(), start, end)
+                if roles:
+                    self.roles.append((start, roles, name))
         self.full = full
         self.by_surname = by_surname
         forms = {name: name for name in full}
@@ -210,6 +238,13 @@ class _People:
         clause = _AUXILIARY_HEAD.sub("", _PARENTHETICAL.sub(",", after).lstrip(", "))
         return bool(_VERB_HEAD.match(clause))
 
+    def with_role(self, role: str, at: int) -> str | None:
+        """The person last named before ``at`` with the role word ``role`` ("minister")."""
+        for start, roles, name in reversed(self.roles):
+            if start < at and role in roles:
+                return name
+        return None
+
     def full_name(self, surname: str) -> str | None:
         return self.by_surname.get(surname)
 
@@ -225,9 +260,30 @@ class _People:
         return _Speaker(name, start, start + len(name))
 
 
+_ROLE_WORD = re.compile(r"[A-Za-z]+")
+_ROLE_AFTER = re.compile(r",\s+(?:the|a|an|its|his|her|their)\s+([^,.;]{3,60})[,.;]")
+
+
+def _roles_around(text: str, run_start: int, name_start: int, name_end: int) -> frozenset[str]:
+    """Role words written with a name: its titles, or a role in apposition before or after it."""
+    words = _ROLE_WORD.findall(text[run_start:name_start])
+    # Up to four words before the name (and its comma), within the sentence.
+    before = text[max(0, run_start - 50) : run_start].rstrip()
+    before = before[:-1] if before.endswith(",") else before
+    words += _ROLE_WORD.findall(re.split(r"[.!?;:\n]", before)[-1])[-4:]
+    if text.startswith(", ", name_end):
+        after = _ROLE_AFTER.match(text, name_end, name_end + 70)
+        if after:
+            words += _ROLE_WORD.findall(after.group(1))
+    return frozenset(w.lower() for w in words if w.lower() in _TITLES)
+
+
 def _strip_titles(run: str, start: int) -> tuple[str, int, int]:
     """A name run without its leading titles ("Defence Minister Tomas Reyl" -> "Tomas Reyl")."""
     tokens = run.split()
+    if tokens[-1].lower() in _GENERIC_BODIES or tokens[-1].lower() in _BODY_WORDS:
+        # "Interior Ministry", "National Grid Office": a body's name, titles and all.
+        return run, start, start + len(run)
     keep = 0
     while keep < len(tokens) - 1 and (tokens[keep].lower() in _TITLES or tokens[keep] in ("The", "A", "An")):
         keep += 1
@@ -253,7 +309,7 @@ def _speaker_from_phrase(text: str, start: int, end: int, people: _People, inver
     raw_parts = [p for p in phrase.split(",") if p.strip()]
     parts: list[tuple[str, int]] = []
     for raw in raw_parts if inverted else reversed(raw_parts):
-        part = _AUXILIARY_TAIL.sub("", _PREPOSITION_CUT.sub("", raw.strip())).strip(" \t\n:;—–-")
+        part = _AUXILIARY_TAIL.sub("", _PREPOSITION_CUT.sub("", _RELATIVE_CUT.sub("", raw.strip()))).strip(" \t\n:;—–-")
         if not part or len(part.split()) > 7:
             continue
         found = text.find(part, start, end)
@@ -270,7 +326,7 @@ def _speaker_from_phrase(text: str, start: int, end: int, people: _People, inver
         parts.append((part, at))
     for part, at in parts:
         if _reads_as_noun_phrase(part):
-            return _description(text, part, at)
+            return _description(text, part, at, people)
     return None
 
 
@@ -297,8 +353,14 @@ def _reads_as_noun_phrase(part: str) -> bool:
     return not words[0].lower().endswith(("ed", "ing")) and "but" not in words
 
 
-def _description(text: str, part: str, at: int) -> _Speaker | None:
+def _description(text: str, part: str, at: int, people: _People) -> _Speaker | None:
     description = _ARTICLE.sub("", part)
+    head = description.split()[-1].lower() if description.split() else ""
+    if part[: len(part) - len(description)].strip().lower() == "the" and head in _TITLES:
+        # "the minister said": the minister named earlier, when there is one.
+        name = people.with_role(head, at)
+        if name:
+            return people.locate(name, at)
     if description.lower() in _GENERIC_BODIES:
         named = _named_body(text, description.lower(), at)
         if named:
@@ -310,14 +372,23 @@ def _description(text: str, part: str, at: int) -> _Speaker | None:
 
 
 def _named_body(text: str, noun: str, at: int) -> _Speaker | None:
-    """The name given earlier to "the group" as in "consumer group Fair Travel"."""
+    """The name given earlier to "the group": "consumer group Fair Travel", "The National Grid Office"."""
     window_start = max(0, at - _LOOKBACK)
-    found = None
+    found: _Speaker | None = None
     for match in re.finditer(rf"\b(?i:{noun})[^\S\n]+({_NAME_RUN.pattern})", text[window_start:at]):
-        found = match
-    if not found:
-        return None
-    return _Speaker(found.group(1), window_start + found.start(1), window_start + found.end(1))
+        found = _Speaker(match.group(1), window_start + match.start(1), window_start + match.end(1))
+    for match in _NAME_RUN.finditer(text, window_start, at):
+        name = match.group()
+        if " " in name and name.rsplit(" ", 1)[-1].lower() == noun and (found is None or match.start() > found.start):
+            found = _Speaker(*_strip_leading_article(name, match.start()))
+    return found
+
+
+def _strip_leading_article(name: str, start: int) -> tuple[str, int, int]:
+    head, _, rest = name.partition(" ")
+    if head in ("The", "A", "An") and rest:
+        return rest, start + len(head) + 1, start + len(name)
+    return name, start, start + len(name)
 
 
 def _body_named_before(text: str, at: int, people: _People) -> _Speaker | None:
@@ -354,7 +425,7 @@ def _before_attribution(text: str, sentence_start: int, start: int, people: _Peo
     if not verbs:
         return None
     verb = verbs[-1]
-    if verb.group().startswith("according"):
+    if verb.group().lower().startswith(("according", "in")):  # "according to X", "in the words of X"
         after_end = re.search(r"[,.;:!?\n]|$", text[verb.end() : start])
         return _speaker_from_phrase(text, verb.end(), verb.end() + after_end.start(), people, inverted=True)
     if not text[sentence_start : verb.start()].strip():
@@ -388,16 +459,50 @@ def find_quotes(text: str, *, sentences: list[tuple[int, int]] | None = None) ->
     quotes: list[Quote] = []
     previous: Quote | None = None
     for start, end in spans:
-        speaker = _attribute(text, start, end, people, sentence_index, previous)
+        speaker, rule = _attribute(text, start, end, people, sentence_index, previous)
+        index = sentence_index.index_of(start)
+        sentence = sentence_index.bounds[index] if sentence_index.bounds else (0, len(text))
+        if not _is_said(text, start, end, rule, sentence):
+            continue
         quote = Quote(
             start, end, text[start:end],
             speaker.name if speaker else None,
             speaker.start if speaker else None,
             speaker.end if speaker else None,
+            f"speaker-{rule}" if speaker else "no-speaker",
         )
         quotes.append(quote)
         previous = quote
     return quotes
+
+
+# Words a headline puts before a colon to say who speaks: "Coach Lindqvist:", "Bank boss:".
+_HEADING_ROLES = frozenset("boss coach captain striker chief head star host".split())
+# "That was the verdict of Amara Osei": the next sentence names the speaker.
+_NEXT_SENTENCE_SPEAKER = re.compile(
+    r"\s*(?:That|This|Those|These|Such)\s+(?:was|were|is|are)\b[^.!?\n\"“”„«»]{0,50}?\b(?:of|from|by)\s+"
+)
+
+
+def _colon_heading(text: str, start: int, colon: int, people: _People) -> _Speaker | None:
+    """``Union leader Jana Kos: "…"``: a headline's speaker, a short name or role before a colon."""
+    line_start = text.rfind("\n", 0, colon) + 1
+    phrase_start = max(start, line_start)
+    words = text[phrase_start:colon].split()
+    if not words or len(words) > 5:
+        return None
+    if not all(w[0].isupper() or w.lower() in _TITLES or w.lower() in _HEADING_ROLES for w in words):
+        return None
+    return _speaker_from_phrase(text, phrase_start, colon, people, inverted=False)
+
+
+def _next_sentence_attribution(text: str, end: int, people: _People) -> _Speaker | None:
+    """A quote that is a sentence of its own, named in the next: ``"…" That was the verdict of X.``"""
+    match = _NEXT_SENTENCE_SPEAKER.match(text, end)
+    if not match:
+        return None
+    tail = re.search(r"[,.;:!?\n]|$", text[match.end() : match.end() + 120])
+    return _speaker_from_phrase(text, match.end(), match.end() + tail.start(), people, inverted=True)
 
 
 def _paragraph_start(text: str, offset: int) -> int:
@@ -406,16 +511,22 @@ def _paragraph_start(text: str, offset: int) -> int:
 
 def _attribute(
     text: str, start: int, end: int, people: _People, sentences: _Sentences, previous: Quote | None
-) -> _Speaker | None:
+) -> tuple[_Speaker | None, str]:
+    """The speaker of the quotation ``text[start:end]`` and the rule that found them.
+
+    Rules that read an attribution written for this quotation (``after``,
+    ``before``, ``colon``, ``heading``, ``next-sentence``) are strong; the
+    rest carry a speaker over from nearby and are weak (see ``_STRONG``).
+    """
     speaker = _after_attribution(text, end, people)
     if speaker:
-        return speaker
+        return speaker, "after"
     index = sentences.index_of(start)
     sentence_start = sentences.bounds[index][0] if sentences.bounds else 0
     paragraph = _paragraph_start(text, start)
     speaker = _before_attribution(text, max(sentence_start, paragraph), start, people)
     if speaker:
-        return speaker
+        return speaker, "before"
     colon = start - 1
     while colon >= 0 and text[colon].isspace():
         colon -= 1
@@ -424,16 +535,72 @@ def _attribute(
         c_start = sentences.bounds[colon_sentence][0] if sentences.bounds else 0
         speaker = _before_attribution(text, c_start, colon, people)
         if speaker:
-            return speaker
+            return speaker, "colon"
+        speaker = _colon_heading(text, c_start, colon, people)
+        if speaker:
+            return speaker, "heading"
+    speaker = _next_sentence_attribution(text, end, people)
+    if speaker:
+        return speaker, "next-sentence"
     if previous is not None and previous.speaker and previous.end >= paragraph:
-        return _Speaker(previous.speaker, previous.speaker_start, previous.speaker_end)
+        return _Speaker(previous.speaker, previous.speaker_start, previous.speaker_end), "previous-quote"
     if index > 0 and sentences.bounds[index - 1][0] >= paragraph:
         p_start, p_end = sentences.bounds[index - 1]
         speaker = _before_attribution(text, p_start, p_end, people)
         if speaker:
-            return speaker
+            return speaker, "previous-sentence"
     if start == paragraph:
         name = people.last_before(start)
         if name:
-            return people.locate(name, start)
-    return None
+            return people.locate(name, start), "paragraph-opening"
+    return None, "unattributed"
+
+
+_STRONG = frozenset({"after", "before", "colon", "heading", "next-sentence"})
+# Words right before a quotation that hold it at arm's length: "so-called", "dubbed".
+_ARM_LENGTH_BEFORE = re.compile(
+    r"(?:\bso-called|\bdubbed|\bknown\s+as|\b(?:en)?titled|\bheadlined|\bbranded|\blabelled|\blabeled"
+    r"|\bthe\s+(?:phrase|slogan|headline|word|words|term|motto|label|title|banner)"
+    r"|\b(?:talk|talks|talked|talking|speak|speaks|spoke)\s+(?:about|of)(?:\s+(?:a|an|the))?"
+    r"|\bwhat\s+(?:\w+\s+){1,3}call(?:s|ed)?)\s*$",
+    re.IGNORECASE,
+)
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|their|his|her|this|that|our|your)\s*$", re.IGNORECASE)
+# A word right after the closing mark that the quotation modifies: the "whatever it takes" economy.
+_NOUN_AFTER = re.compile(r"[^\S\n]+([a-z][a-z-]+)")
+_SPOKEN_END = re.compile(r"[,.!?…:;—–-]\s*$")
+# Words after a closing mark that do not make the quotation a modifier.
+_NOT_MODIFIED = frozenset(
+    "is are was were has have had will would can could may might must do does did and or but nor that which who"
+    " to of in on at for with as by from than then so yet if when while because into onto over under about"
+    " after before since until during said says".split()
+)
+# Speech, or writing read out: a reporting verb, or "reading", "put it", "chanting".
+_SPEECH_CUE = re.compile(r"\b(?:" + _REPORTING + r"|read|reads|reading|put|puts|chanting|calling\s+for)\b")
+
+
+def _is_said(text: str, start: int, end: int, rule: str, sentence: tuple[int, int]) -> bool:
+    """Whether someone is reported saying the quotation, rather than it being held at arm's length.
+
+    A quote has a strong attribution, or reads as speech (a complete
+    utterance ending in punctuation inside the marks, or a speech verb in
+    its sentence); a scare quote or a title has neither, or is marked as one
+    ("so-called", "the slogan", a quotation used as a modifier).
+    """
+    before = text[max(0, start - 40) : start]
+    if _ARM_LENGTH_BEFORE.search(before):
+        return False
+    inner = text[start + 1 : end - 1]
+    spoken_end = bool(_SPOKEN_END.search(inner))
+    after = _NOUN_AFTER.match(text, end)
+    if (
+        not spoken_end
+        and after
+        and after.group(1) not in _NOT_MODIFIED
+        and not _VERB.fullmatch(after.group(1))
+        and _DETERMINER_BEFORE.search(before)
+    ):
+        return False  # the "whatever it takes" economy
+    if rule in _STRONG or spoken_end:
+        return True
+    return _SPEECH_CUE.search(text, sentence[0], sentence[1]) is not None

@@ -34,6 +34,7 @@ class ArticleRecord(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
     spans: list[ImportedSpan] = Field(default_factory=list)
     annotator: str | None = None
+    notes: list[str] = Field(default_factory=list)  # said on ingest; the article still goes in
 
     @property
     def sha256(self) -> str:
@@ -63,3 +64,15 @@ def source_name(path: Path | str, line: int | None = None) -> str:
 def text_hash(text: str) -> str:
     """Hex SHA-256 of ``text`` as UTF-8: the identity of an article's content."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class SpanRecord(BaseModel):
+    """Annotations for an article already in the database (claimdesk's CSV
+    export holds spans, not article text): offsets into its stored text,
+    with the text each span says it covers, checked on ingest."""
+
+    source: str
+    article_id: str
+    spans: list[ImportedSpan] = Field(default_factory=list)
+    texts: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)  # "file:line" of each span, for messages

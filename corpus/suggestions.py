@@ -22,7 +22,9 @@ class Suggestion:
     ``label`` is ``"figure"``, ``"quote"`` or ``"claim"``. ``attrs`` holds
     a figure's ``value``, ``low``, ``high``, ``unit`` and ``approx``; a
     quote's ``speaker``; a claim's ``score``. ``suggester`` is
-    ``"name@version"``.
+    ``"name@version"``; ``rule`` says why it was suggested, as
+    ``"<label>:<rule>"`` (``"figure:currency"``, ``"quote:speaker-after"``,
+    ``"claim:figure"``), for the status line and for counting by rule.
     """
 
     start: int
@@ -30,6 +32,7 @@ class Suggestion:
     label: str
     attrs: dict[str, Any] = field(hash=False)
     suggester: str
+    rule: str = ""
 
 
 def _tag(module: Any) -> str:
@@ -51,16 +54,18 @@ def suggest(
             f.start, f.end, "figure",
             {"value": f.value, "low": f.low, "high": f.high, "unit": f.unit, "approx": f.approx},
             _tag(figures),
+            f"figure:{f.rule}",
         )
         for f in found_figures
     ]
     suggestions += [
-        Suggestion(q.start, q.end, "quote", {"speaker": q.speaker}, _tag(quotes)) for q in quotes.find_quotes(text, sentences=sentences)
+        Suggestion(q.start, q.end, "quote", {"speaker": q.speaker}, _tag(quotes), f"quote:{q.rule}")
+        for q in quotes.find_quotes(text, sentences=sentences)
     ]
     # Claims are scored on real figures only: a date does not make a claim.
     claim_figures = found_figures if not include_dates else [f for f in found_figures if f.unit not in ("date", "time")]
     suggestions += [
-        Suggestion(c.start, c.end, "claim", {"score": c.score}, _tag(claim_candidates))
+        Suggestion(c.start, c.end, "claim", {"score": c.score}, _tag(claim_candidates), f"claim:{c.rule}")
         for c in claim_candidates.find_claim_candidates(
             text, limit=claim_limit, figures=claim_figures, sentences=sentences
         )

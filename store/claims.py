@@ -360,6 +360,16 @@ class ClaimStore:
                 [(c.a, c.b, c.kind, float(c.score), json.dumps(c.figures, ensure_ascii=False)) for c in conflicts],
             )
 
+    def save_cluster_sizes(self) -> None:
+        """Count again each stored cluster's outlets and members."""
+        with write(self.db):
+            self.db.execute("DELETE FROM claim_cluster_sizes")
+            self.db.execute(
+                "INSERT INTO claim_cluster_sizes (cluster, outlets, members)"
+                " SELECT c.cluster, count(DISTINCT a.outlet_id), count(*) FROM claim_clustered c"
+                " JOIN spans s ON s.id = c.span_id JOIN articles a ON a.id = s.article_id GROUP BY c.cluster"
+            )
+
     def decisions_since(self, seq: int) -> tuple[list[tuple[str, str]], int]:
         """The claim pairs decided on after decision ``seq`` and the latest seq."""
         rows = self.db.execute(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from store.sqlite import sqlite_utils
 
@@ -20,7 +21,11 @@ from corpus.claim_clusters import ClaimConflict, Clustering, cluster_claims
 from corpus.claim_match import DEFAULT_THRESHOLD, Conflict
 from store.claim_sentences import SentenceIndex
 from store.claims import Claim, ClaimStore
+from store.index_cache import MATCHING_CODE, code_version, index_cache_path, load_index_cache, save_index_cache
 from store.settings import read_int_setting, read_setting, write_setting
+
+# What the leaders cache holds; another format is rebuilt.
+_LEADERS_FORMAT = 1
 
 # The latest claim decision the last run took into account.
 _DECISIONS_SEEN = "dedup.decisions_seen"
@@ -101,6 +106,7 @@ def dedup(
     progress: ProgressHook | None = None,
     workers: int = 1,
     full: bool = False,
+    cache: Path | None = None,
     embedder=None,
 ) -> DedupReport:
     """Cluster the claims of the database and store the cluster ids; see the module docstring.
@@ -109,11 +115,14 @@ def dedup(
     again (:func:`recluster`); ``full`` clusters every claim, with the same
     result. ``sentences`` (refreshed here) gives each cluster its untagged
     sentences; without it they are left empty. ``workers`` is rapidfuzz's
-    thread count. ``embedder`` (:func:`store.embeddings.open_embedder`) turns the
-    semantic scorer on.
+    thread count. ``cache`` is a file (:func:`leaders_cache_path`) that keeps
+    the leaders prepared for matching between runs; None keeps nothing.
+    ``embedder`` (:func:`store.embeddings.open_embedder`) turns the semantic
+    scorer on.
     """
     report = progress or (lambda phase, done, total: None)
-    changed = recluster(db, threshold=threshold, progress=report, workers=workers, full=full, embedder=embedder)
+    changed = recluster(db, threshold=threshold, progress=report, workers=workers, full=full, cache=cache,
+                        embedder=embedder)
     return stored_report(db, sentences=sentences, progress=report, changed=changed)
 
 
@@ -124,6 +133,7 @@ def recluster(
     progress: ProgressHook | None = None,
     workers: int = 1,
     full: bool = False,
+    cache: Path | None = None,
     embedder=None,
 ) -> int:
     """Bring the stored clusters up to date with the claims; returns how many
@@ -137,6 +147,8 @@ def recluster(
     :func:`corpus.claim_clusters.cluster_claims` matches only open claims,
     against each other and the leaders, so this places every claim as a run
     over all of them does (``full``). Nothing changed: nothing is read.
+    ``cache`` keeps the leaders prepared for matching between runs (most of
+    what a run with few new claims would otherwise spend).
     """
     store = ClaimStore(db)
     report = progress or (lambda phase, done, total: None)
@@ -178,9 +190,10 @@ def recluster(
         report("embedding", 0, len(texts))
         embeddings = embedder.vectors(texts, on_progress=lambda done: report("embedding", done, len(texts)))
     report("clustering", 0, len(claims))
+    prepared = _load_prepared(db, cache, claims)
     clustering = cluster_claims(
         ((key, claim.text) for key, claim in claims.items()), threshold=threshold, links=links, not_same=apart,
-        previous=previous, workers=workers, embeddings=embeddings,
+        previous=previous, workers=workers, prepared=prepared, embeddings=embeddings,
     )
     stored = {key: claim.cluster for key, claim in claims.items()}
     edges = {key: (claim.start, claim.end) for key, claim in claims.items()
@@ -189,9 +202,41 @@ def recluster(
                                     on_progress=lambda done, total: report("saving", done, total))
     store.forget_clustered(removed)
     store.save_conflicts(_merged_conflicts(store, clustering, open_claims, removed, first))
+    store.save_cluster_sizes()
     write_setting(db, _DECISIONS_SEEN, str(latest_decision))
     write_setting(db, _SCORER, scorer)
+    _save_prepared(db, cache, claims, prepared, clustering)
     return changed
+
+
+def leaders_cache_path(db_path: Path | str) -> Path:
+    """Where the prepared leaders of the database at ``db_path`` are kept: the user's cache folder."""
+    return index_cache_path(db_path, "leaders")
+
+
+def _cache_check(db: sqlite_utils.Database) -> dict:
+    identity = db.execute("SELECT id, hash FROM articles ORDER BY rowid LIMIT 1").fetchone()
+    return {"format": _LEADERS_FORMAT, "code": code_version(MATCHING_CODE), "identity": identity}
+
+
+def _load_prepared(db: sqlite_utils.Database, cache: Path | None, claims: dict[str, Claim]) -> dict | None:
+    """The claims of ``claims`` the cache holds prepared, with the same edges."""
+    if cache is None:
+        return None
+    saved = load_index_cache(cache, _cache_check(db)) or {}
+    held = saved.get("leaders", {})
+    return {key: entry[2] for key, claim in claims.items()
+            if (entry := held.get(key)) is not None and entry[0] == claim.start and entry[1] == claim.end}
+
+
+def _save_prepared(db: sqlite_utils.Database, cache: Path | None, claims: dict[str, Claim], prepared: dict | None,
+                   clustering: Clustering) -> None:
+    """Keep every leader prepared: a run loads them all (and prepared them or took them from the cache)."""
+    if cache is None or prepared is None:
+        return
+    leaders = {key: (claims[key].start, claims[key].end, prepared[key])
+               for key in clustering.leaders.values() if key in prepared}
+    save_index_cache(cache, {**_cache_check(db), "leaders": leaders})
 
 
 def _read_all(store: ClaimStore, report: ProgressHook) -> dict[str, Claim]:
@@ -220,6 +265,58 @@ def _merged_conflicts(
             continue
         best.setdefault((min(ca, cb), max(ca, cb)), conflict)
     return list(best.values())
+
+
+# Clusters the Claims screen reads at a time.
+PAGE_SIZE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class StoredClusters:
+    """What the Claims screen shows: a page of the stored clusters that repeat
+    (most outlets first) and the stored conflicts, without clustering anything."""
+
+    clustered: bool  # False until a run has stored anything
+    claims: int  # claims the stored clusters hold
+    repeated: int  # clusters of more than one claim
+    alone: int  # claims in a cluster of their own
+    page: list[ClaimCluster]
+    conflicts: list[ClaimConflictReport]
+    cluster_of: dict[str, int]  # cluster id of each claim of the page and the conflicts
+
+
+def stored_clusters(db: sqlite_utils.Database, *, offset: int = 0, limit: int | None = None,
+                    conflicts: bool = True) -> StoredClusters:
+    """Clusters ``offset`` to ``offset + limit`` (default :data:`PAGE_SIZE`) of those
+    that repeat, most outlets first, as the last run stored them, and
+    (``conflicts``) the stored conflicts."""
+    store = ClaimStore(db)
+    limit = PAGE_SIZE if limit is None else limit
+    claims, repeated, alone = db.execute(
+        "SELECT coalesce(sum(members), 0), coalesce(sum(members > 1), 0), coalesce(sum(members = 1), 0)"
+        " FROM claim_cluster_sizes"
+    ).fetchone()
+    ids = [row[0] for row in db.execute(
+        "SELECT cluster FROM claim_cluster_sizes WHERE members > 1"
+        " ORDER BY outlets DESC, members DESC, cluster LIMIT ? OFFSET ?", [limit, offset]
+    )]
+    members = store.clustered_in(ids)
+    found = conflicts and store.stored_conflicts()
+    wanted = [*members, *(key for c in found or () for key in (c.a, c.b))]
+    loaded = store.get(wanted)
+    grouped: dict[int, list[Claim]] = {cluster: [] for cluster in ids}
+    for claim in sorted((loaded[key] for key in members if key in loaded), key=lambda c: c.seq):
+        grouped[members[claim.span_id]].append(claim)
+    cluster_of = store.clusters_of(wanted)
+    return StoredClusters(
+        clustered=store.has_clustered(), claims=claims, repeated=repeated, alone=alone,
+        page=[ClaimCluster(id=cluster, members=grouped[cluster]) for cluster in ids],
+        conflicts=[
+            ClaimConflictReport(a=loaded[c.a], b=loaded[c.b], kind=c.kind, score=c.score, figures=c.figures)
+            for c in found or () if c.a in loaded and c.b in loaded
+        ],
+        cluster_of=cluster_of,
+    )
 
 
 def stored_report(

@@ -31,11 +31,17 @@ class LabelStore:
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
             raise StoreError(f"label colour {colour!r}: use #rrggbb")
         with write(self.db):
-            if self.db.execute("SELECT 1 FROM labels WHERE name = ?", [name]).fetchone():
-                raise StoreError(f"label {name!r} exists already")
-            if key and self.db.execute("SELECT name FROM labels WHERE key = ?", [key]).fetchone():
+            # One statement takes the position and claims the name and key at once.
+            # (WHERE true: without it SQLite reads the ON CONFLICT as a join's ON.)
+            row = self.db.execute(
+                "INSERT INTO labels (name, key, colour, position)"
+                " SELECT ?, ?, ?, coalesce(max(position), -1) + 1 FROM labels WHERE true"
+                " ON CONFLICT DO NOTHING RETURNING position",
+                [name, key, colour],
+            ).fetchone()
+            if row is None:
+                if self.db.execute("SELECT 1 FROM labels WHERE name = ?", [name]).fetchone():
+                    raise StoreError(f"label {name!r} exists already")
                 raise StoreError(f"key {key!r} is taken by another label")
-            position = self.db.execute("SELECT coalesce(max(position), -1) + 1 FROM labels").fetchone()[0]
-            label = Label(name=name, key=key, colour=colour, position=position)
-            self.db["labels"].insert(label.model_dump())
+            label = Label(name=name, key=key, colour=colour, position=row[0])
         return label

@@ -59,3 +59,13 @@ def test_fast_lookup_agrees_with_full_tokenization(text):
 def test_other_space_lists_every_white_space_but_space_and_line_break():
     every = {chr(c) for c in range(0x110000) if chr(c).isspace()} - {" ", "\n"}
     assert {chr(c) for c in range(0x110000) if _OTHER_SPACE.fullmatch(chr(c))} == every
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1.,'’-$% \n\t🙂\u00a0(")), max_size=40), st.randoms())
+def test_offsets_in_any_order_and_repeated_are_located_each_in_its_place(text, rng):
+    every = TOKENIZER.bounds(text)
+    offsets = [i for i, char in enumerate(text) if not char.isspace()] * 2
+    rng.shuffle(offsets)
+    for offset, (index, start, end) in zip(offsets, TOKENIZER.locate(text, offsets), strict=True):
+        assert every[index] == (start, end) and start <= offset < end

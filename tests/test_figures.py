@@ -76,7 +76,7 @@ def test_from_one_number_to_another_is_two_figures_not_a_range():
     "text",
     [
         "50 shades of grey", "one of the ideas", "on the one hand", "One day she left", "no one came",
-        "a one-off payment", "two-thirds of voters", "Article 5 of the treaty", "Resolution 2334 passed",
+        "a one-off payment", "Article 5 of the treaty", "Resolution 2334 passed",
         "the 2019-20 season", "they won 3-1", "in 2019", "on 3 March", "on March 3", "at 10 am",
         "from 2019 to 2021", "one official said", "back to square one",
     ],
@@ -130,3 +130,49 @@ def test_a_fraction_of_a_number_scales_it():
         "About a quarter of a million homes and three quarters of a million people.")]
     assert found == [("About a quarter of a million homes", 250_000, "home", "about"),
                      ("three quarters of a million people", 750_000, "person", None)]
+
+
+# Issue 16: figures in words and mixed forms, with the rule that found them.
+@pytest.mark.parametrize(
+    ("text", "span", "value", "low", "high", "unit", "approx", "rule"),
+    [
+        ("a third of the budget", "a third", 100 / 3, None, None, "%", None, "share"),
+        ("two-thirds of voters", "two-thirds", 200 / 3, None, None, "%", None, "share"),
+        ("nearly half of all homes", "nearly half", 50, None, None, "%", "nearly", "share"),
+        ("runs at less than half its capacity", "less than half", 50, None, None, "%", "less than", "share"),
+        ("a quarter of a percentage point", "a quarter of a percentage point", 0.25, None, None,
+         "percentage point", None, "share"),
+        ("tens of thousands of marchers", "tens of thousands", None, 1e4, 1e5, "marcher", "tens of", "multiple"),
+        ("hundreds of thousands", "hundreds of thousands", None, 1e5, 1e6, None, "hundreds of", "multiple"),
+        ("nearly 80 000 fans", "nearly 80 000 fans", 80_000, None, None, "fan", "nearly", "count"),
+        ("nearly 80\u202f000 fans", "nearly 80\u202f000 fans", 80_000, None, None, "fan", "nearly", "count"),
+        ("upwards of 3,000 workers", "upwards of 3,000 workers", 3000, None, None, "worker", "upwards of", "count"),
+        ("roughly 40 km", "roughly 40 km", 40, None, None, "km", "roughly", "measure"),
+        ("in the region of £4m", "in the region of £4m", 4e6, None, None, "GBP", "in the region of", "currency"),
+        ("one for every eight patients", "one for every eight patients", 12.5, None, None, "%", None, "ratio"),
+        ("a bonus of 9 000 zlotys", "9 000 zlotys", 9000, None, None, "PLN", None, "currency"),
+        ("between 20 and 30 boats", "between 20 and 30 boats", None, 20, 30, "boat", None, "range"),
+        ("Ines Orr, 58, said", "58", 58, None, None, None, None, "age"),
+        ("a 45-year-old man", "45-year-old", 45, None, None, "year", None, "age"),
+        ("rates rose 2.5% in May", "2.5%", 2.5, None, None, "%", None, "percent"),
+    ],
+)
+def test_figures_in_words_and_mixed_forms(text, span, value, low, high, unit, approx, rule):
+    figures = find_figures(text)
+    assert [f.text for f in figures][:1] == [span]
+    f = figures[0]
+    assert (f.low, f.high, f.unit, f.approx, f.rule) == (low, high, unit, approx, rule)
+    assert f.value == pytest.approx(value) if value is not None else f.value is None
+    assert text[f.start : f.end] == span
+
+
+@pytest.mark.parametrize(
+    "text", ["half an hour", "the second half of the year", "a quarter of an hour"],
+)
+def test_halves_and_quarters_of_time_are_not_shares(text):
+    assert find_figures(text) == []
+
+
+def test_dates_and_years_are_told_apart_from_the_quantities_beside_them():
+    figures = find_figures("On 14 March 2024, 300 people marched; by 2030 some 5 000 more will.")
+    assert [(f.text, f.rule) for f in figures] == [("300 people", "count"), ("some 5 000", "bare")]

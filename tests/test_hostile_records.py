@@ -125,3 +125,74 @@ def test_one_article_is_counted_in_the_singular(tmp_path, cli):
     code, out, _ = cli("ingest", str(path))
     assert code == 0
     assert re.match(r"ingested 1 article, skipped 0 as duplicates, rejected 0", out)
+
+
+def test_pdf_files_and_symlink_loops_are_reported_not_skipped_silently(tmp_path, cli, db_path):
+    top = tmp_path / "Wire"
+    (top / "sub").mkdir(parents=True)
+    (top / "a.txt").write_text("Alpha\n\nAlpha text.\n")
+    (top / "report.pdf").write_bytes(b"%PDF-1.7\n")
+    (top / "sub" / "b.txt").write_text("Beta\n\nBeta text.\n")
+    (top / "sub" / "loop").symlink_to(top, target_is_directory=True)
+    (top / "self.txt").symlink_to(top / "self.txt")
+    (top / "photo.jpg").write_bytes(b"\xff\xd8")
+    code, out, err = cli("ingest", str(top))
+    assert code == 1
+    assert sorted(err.splitlines()) == [
+        f"{top}/report.pdf: not read: a PDF; convert it to text first (e.g. pdftotext FILE)",
+        f"{top}/self.txt: a symbolic link loop; not followed",
+        f"{top}/sub/loop: a symbolic link back to {top} (a loop); not followed",
+    ]
+    assert sorted(stored(db_path)) == ["sub/b", "wire/a"]
+    assert "ingested 2 articles, skipped 0 as duplicates, rejected 3" in out
+
+
+def test_a_linked_folder_that_is_no_loop_is_read(tmp_path, cli, db_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "c.txt").write_text("Gamma\n\nGamma text.\n")
+    top = tmp_path / "top"
+    top.mkdir()
+    (top / "linked").symlink_to(real, target_is_directory=True)
+    code, _, err = cli("ingest", str(top), "--outlet", "Wire")
+    assert (code, err) == (0, "")
+    assert sorted(stored(db_path)) == ["wire/c"]
+
+
+def test_titles_and_outlets_are_one_line_whatever_the_source_holds(tmp_path, cli, db_path):
+    folder = tmp_path / "Two\nLines"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Alpha\n\nAlpha text.\n")
+    path = jsonl(tmp_path / "t.jsonl", json.dumps({"id": "t", "text": "T.", "title": "Line one\nLine two",
+                                                   "outlet": "Out\r\nlet"}))
+    assert cli("ingest", str(folder), str(path))[0] == 0
+    with Store(db_path) as store:
+        assert (store.articles.get("t").title, store.articles.get("t").outlet) == ("Line one Line two", "Out let")
+        assert store.articles.get("two-lines/a").outlet == "Two Lines"
+
+
+def test_a_page_whose_date_is_no_date_goes_in_without_it_and_says_so(tmp_path, cli, db_path):
+    page = tmp_path / "Post" / "p.html"
+    page.parent.mkdir()
+    page.write_text('<html><head><meta property="article:published_time" content="last Tuesday"></head>'
+                    "<body><p>Page text.</p></body></html>")
+    code, out, err = cli("ingest", str(page))
+    assert code == 0
+    assert err.splitlines() == [f"{page}: note: the page's date 'last Tuesday' is not a date; stored without one"]
+    with Store(db_path) as store:
+        article = store.articles.get("post/p")
+    assert (article.text, article.published) == ("Page text.", None)
+
+
+def test_counts_of_one_are_singular_in_every_summary(tmp_path, cli):
+    from corpus.plural import counted
+
+    assert (counted(1, "article"), counted(0, "article"), counted(2_000, "span")) == ("1 article", "0 articles", "2,000 spans")
+    path = jsonl(tmp_path / "one.jsonl", json.dumps({"id": "s", "text": "One.", "spans": [
+        {"start": 0, "end": 3, "label": "claim"}]}))
+    code, out, _ = cli("ingest", str(path), "--no-suggest")
+    assert code == 0 and "ingested 1 article, 1 imported span," in out
+    code, out, _ = cli("export", "-f", "jsonl", "-o", str(tmp_path / "out.jsonl"), "--quiet")
+    assert code == 0 and "exported 1 article and 1 span as jsonl" in out
+    code, out, _ = cli("stats")
+    assert out.startswith("1 article, 0 reviewed")

@@ -177,7 +177,7 @@ def test_imported_spans_that_fit_are_stored_and_moved_onto_the_normalised_text(t
     [
         ([{"start": 5, "end": 50, "label": "claim"}], "spans[0] [5, 50) does not fit a text of 10 characters"),
         ([{"start": 3, "end": 4, "label": "claim"}], "spans[0] [3, 4) cannot be mapped onto the normalised text"),
-        ([{"start": 0, "end": 2, "label": "rumour"}], "unknown label 'rumour' in spans"),
+        ([{"start": 0, "end": 2, "label": "a rumour"}], "label 'a rumour' cannot be created"),
         ([{"start": 0, "end": 2}], "spans[0] needs a label"),
     ],
 )

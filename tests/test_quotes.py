@@ -123,3 +123,92 @@ def test_a_name_inside_a_relative_clause_is_not_the_speaker():
         '"Nobody has phoned us. Nobody has written," she said.'
     )
     assert only_quote(text).speaker == "Nadia Oresh"
+
+
+# Issue 16: speakers as a reader finds them. Every case is written for these
+# tests (none comes from the held-out set).
+@pytest.mark.parametrize(
+    ("text", "speaker", "rule"),
+    [
+        # "said X", "X said", "X told reporters", "according to X"
+        ('"The port will reopen on Friday," said harbour master Ines Vall.', "Ines Vall", "speaker-after"),
+        ('"The port will reopen on Friday," Ines Vall told reporters.', "Ines Vall", "speaker-after"),
+        ('Nobody knew. "The port will reopen on Friday," according to harbour master Ines Vall.', "Ines Vall",
+         "speaker-after"),
+        ('In the words of Ines Vall, the port is "ready to reopen on Friday".', "Ines Vall", "speaker-before"),
+        # a bare title: the person named with that role earlier
+        ('The finance minister, Hugo Brandt, presented the plan on Monday. Critics called it thin.\n\n'
+         '"We have no money left to waste," the minister said.', "Hugo Brandt", "speaker-after"),
+        ('Governor Alma Ruiz visited the site. The governor said the damage was "far worse than we were told".',
+         "Alma Ruiz", "speaker-before"),
+        # a pronoun: the person named last
+        ('Police chief Mara Lenz spoke first. "Nobody was hurt in the fire," she said.', "Mara Lenz",
+         "speaker-after"),
+        # the speaker introduced in the sentence or paragraph before
+        ('Its spokesman, Karl Ode, was asked about the delay.\n\n"We are doing what we can with the staff we have."',
+         "Karl Ode", "speaker-paragraph-opening"),
+        # named in the next sentence
+        ('"We were lied to from the start." Those were the words of Lena Marsh, a resident of the estate.',
+         "Lena Marsh", "speaker-next-sentence"),
+        # an institution when no person speaks, with its full name
+        ('"The border stays closed until further notice," the Interior Ministry said.', "Interior Ministry",
+         "speaker-after"),
+        ('The National Grid Office issued a warning. "Demand will peak tonight," the office said.',
+         "National Grid Office", "speaker-after"),
+        # translated word order, speech verbs beyond "said"
+        ('„The bridge is safe and will stay open“, declared the mayor Tomas Grell to the newspaper.', "Tomas Grell",
+         "speaker-after"),
+        ('« We will not give up the fight », affirmed the union leader, Rémi Vautrin.', "Rémi Vautrin",
+         "speaker-after"),
+        ('"This is a scandal and someone must resign," one protester shouted.', "protester", "speaker-after"),
+        ('A nurse who asked not to be named said: "We are exhausted and nobody is listening."', "nurse",
+         "speaker-before"),
+        # a headline's "Name: '…'"
+        ('Union leader Jana Kos: "We will strike again if we must"', "Jana Kos", "speaker-heading"),
+        # a partial quote keeps its speaker
+        ('Mayor Ivo Kral said he was open to "genuine talks about the budget".', "Ivo Kral", "speaker-before"),
+    ],
+)
+def test_speakers_as_a_reader_finds_them(text, speaker, rule):
+    quote = only_quote(text)
+    assert quote.speaker == speaker
+    assert quote.rule == rule
+    assert text[quote.speaker_start : quote.speaker_end] == speaker
+
+
+def test_no_speaker_when_the_text_does_not_say():
+    quote = only_quote('The wall was covered overnight. "Nobody listens to us any more."')
+    assert quote.speaker is None and quote.rule == "no-speaker"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The council launched its "greener streets for everyone" scheme in May.',
+        'Her memoir, "A life between two rivers", sold well.',
+        'The so-called "coalition of the willing" met again in Oslo.',
+        'Officials like to talk about "a level playing field" when it suits them.',
+        'The paper ran the story under the headline "Mayor in hot water".',
+        'Nobody knows what the "new deal for towns" will contain.',
+        'The campaign slogan "Take back the river" was painted on every bridge.',
+        "The ministry's \"fit for the future\" review closed six offices.",
+    ],
+)
+def test_scare_quotes_and_titles_of_three_words_or_more_are_not_quotes(text):
+    assert find_quotes(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Oskar Venn said the plan was "the worst I have seen in years".',
+        'The union called the offer "an insult to every driver".',
+        '"We will not be moved," the tenants chanted.',
+        'She told the court she had been "frightened for my life".',
+        'A sign on the door read "Closed until further notice".',
+        'Asked about the delay, Irma Holt replied: "Ask the contractor."',
+        'The wall was covered overnight. "Nobody listens to us any more."',
+    ],
+)
+def test_what_someone_says_or_writes_is_a_quote(text):
+    assert len(find_quotes(text)) == 1

@@ -94,11 +94,11 @@ def test_suggest_labels_every_span_and_names_its_suggester():
     found = {(TEXT[s.start : s.end], s.label): s for s in suggest(TEXT)}
     figure = found[("well over 100,000 soldiers", "figure")]
     assert figure.attrs == {"value": 100_000, "low": None, "high": None, "unit": "soldier", "approx": "well over"}
-    assert figure.suggester == "figures@1"
+    assert figure.suggester == "figures@2"
     quote = found[('"Every vest was tested by an independent laboratory,"', "quote")]
-    assert quote.attrs == {"speaker": "Tomas Reyl"} and quote.suggester == "quotes@1"
+    assert quote.attrs == {"speaker": "Tomas Reyl"} and quote.suggester == "quotes@2"
     claims = [s for s in found.values() if s.label == "claim"]
-    assert claims and all(s.suggester == "claims@1" and s.attrs["score"] > 0 for s in claims)
+    assert claims and all(s.suggester == "claims@2" and s.attrs["score"] > 0 for s in claims)
 
 
 def test_dates_are_figures_only_when_asked_for():

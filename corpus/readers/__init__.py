@@ -15,10 +15,11 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from corpus.file_types import DEFAULT_MAX_BYTES, FORMATS
+from corpus.file_types import DEFAULT_MAX_BYTES, FORMAT_NAMES, FORMATS
+from corpus.importers import IMPORTERS, SKIP, route
 from corpus.normalise import normalise_text
 from corpus.readers.decode import DecodeError, decode_bytes
-from corpus.readers.fields import first_line, is_date, unexpected_error
+from corpus.readers.fields import first_line, is_date, one_line, unexpected_error
 from corpus.readers.html import extract_html
 from corpus.readers.jsonl import read_jsonl
 from corpus.readers.table import read_csv
@@ -75,14 +76,14 @@ def _walk(top: Path, fmt: str | None) -> Iterator[Path | Rejection]:
         for name in sorted(files):
             if name.startswith("."):
                 continue
+            path = os.path.join(root, name)
             suffix = Path(name).suffix.lower()
-            if fmt or suffix in FORMATS:
-                yield Path(root) / name
+            if os.path.islink(path) and not os.path.exists(path):
+                yield Rejection(source=source_name(path), message=_broken_link(path))
+            elif fmt or suffix in FORMATS:
+                yield Path(path)
             elif suffix in UNREADABLE_DOCUMENTS:
-                yield Rejection(source=source_name(Path(root) / name), message=f"not read: {UNREADABLE_DOCUMENTS[suffix]}")
-            elif os.path.islink(os.path.join(root, name)) and not os.path.exists(os.path.join(root, name)):
-                target = os.path.join(root, name)
-                yield Rejection(source=source_name(target), message=_broken_link(target))
+                yield Rejection(source=source_name(path), message=f"not read: {UNREADABLE_DOCUMENTS[suffix]}")
 
 
 def _broken_link(path: str) -> str:
@@ -129,16 +130,21 @@ def _read_document(path: Path, fmt: str, outlet: str, max_bytes: int) -> Article
     title = meta.get("title") or first_line(text)
     if fmt == "md":
         title = title.lstrip("#").strip()
-    outlet = normalise_text(meta.get("outlet") or outlet).strip()
+    outlet = one_line(normalise_text(meta.get("outlet") or outlet))
     published = meta.get("published")
+    notes = []
+    if published and not is_date(published):
+        # The page's text is what matters: it goes in, without the date, and the user is told.
+        notes.append(f"the page's date {published[:40]!r} is not a date; stored without one")
+        published = None
     return ArticleRecord(
         source=source_name(path),
         id=f"{slug(outlet)}/{slug(path.stem)}",
         title=normalise_text(title),
         outlet=outlet,
         url=meta.get("url"),
-        # A page's date tag that is not a date is left out; the page's text is what matters.
-        published=published if published and is_date(published) else None,
+        published=published,
+        notes=notes,
         text=text,
     )
 
@@ -158,8 +164,9 @@ def read_paths(
     get the id ``<outlet-slug>/<file-stem>``; JSONL and CSV records keep the
     ``id`` they carry.
     """
-    if fmt is not None and fmt not in set(FORMATS.values()):
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(sorted(set(FORMATS.values())))}")
+    if fmt is not None and fmt not in FORMAT_NAMES:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMAT_NAMES)}")
+    brat_seen: set[Path] = set()
     for found in discover((Path(p) for p in paths), fmt):
         if isinstance(found, Rejection):
             yield found
@@ -168,9 +175,14 @@ def read_paths(
         if file_fmt is None:
             yield Rejection(source=source_name(found), message=f"unknown file type {found.suffix!r}; name one with --format")
             continue
-        default_outlet = outlet or found.resolve().parent.name
+        default_outlet = outlet or Path(os.path.realpath(found)).parent.name
         try:
-            if file_fmt == "jsonl":
+            file_fmt = route(found, file_fmt, fmt is not None, brat_seen)  # by content: brat pairs, CoNLL named .txt
+            if file_fmt == SKIP:
+                continue
+            if file_fmt in IMPORTERS:
+                yield from IMPORTERS[file_fmt](found, default_outlet, max_bytes)
+            elif file_fmt == "jsonl":
                 yield from read_jsonl(found, default_outlet, max_bytes)
             elif file_fmt == "csv":
                 yield from read_csv(found, default_outlet, max_bytes)

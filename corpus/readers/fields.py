@@ -36,8 +36,14 @@ def _as_text(value: Any, name: str) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return normalise_text(str(value)).strip()
+        # One line: a newline in a title or an outlet would start a line of its own wherever it is printed.
+        return one_line(normalise_text(str(value)))
     raise FieldError(f"field {name!r} must be a string, not {_TYPE_NAMES.get(type(value), type(value).__name__)}")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every run of white space (newlines too) made one space, and stripped."""
+    return " ".join(text.split())
 
 
 def _checked_id(value: Any) -> str | None:
@@ -123,7 +129,8 @@ def _spans(raw_text: str, text: str, value: Any) -> list[ImportedSpan] | str:
         if isinstance(claimed, str) and normalise_text(claimed) != text[mapped[0] : mapped[1]]:
             return f"spans[{n}] says its text is {claimed[:40]!r} but [{start}, {end}) covers {raw_text[start:end][:40]!r}"
         attrs = {k: v for k, v in item.items() if k not in _DERIVED_SPAN_KEYS and v is not None}
-        annotator = item.get("annotator") if isinstance(item.get("annotator"), str) else None
+        annotator = item.get("annotator")
+        annotator = one_line(normalise_text(annotator)) or None if isinstance(annotator, str) else None
         spans.append(ImportedSpan(start=mapped[0], end=mapped[1], label=label.strip().lower(), annotator=annotator, attrs=attrs))
     return spans
 

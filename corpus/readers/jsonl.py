@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from corpus.importers.doccano import adapt as adapt_doccano
 from corpus.readers.decode import bom_encoding
 from corpus.readers.fields import record_from_mapping, unexpected_error
 from corpus.records import ArticleRecord, Rejection, source_name
@@ -70,6 +71,9 @@ def _record(line: str, source: str, default_outlet: str) -> ArticleRecord | Reje
         return Rejection(source=source, message="not read: the JSON is nested too deeply")
     except ValueError as err:  # e.g. an integer of over 4,300 digits
         return Rejection(source=source, message=f"not read: {err}")
+    data = adapt_doccano(data)  # doccano's [[start, end, label]] as spans; unknown annotation shapes refused
+    if isinstance(data, str):
+        return Rejection(source=source, message=data)
     return record_from_mapping(data, source, default_outlet)
 
 

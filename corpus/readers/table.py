@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
+from corpus.importers.span_csv import is_span_export, span_row
 from corpus.readers.decode import bom_encoding
 from corpus.readers.fields import record_from_mapping, unexpected_error
 from corpus.records import ArticleRecord, Rejection, source_name
@@ -50,11 +51,11 @@ class _Lines:
         self.next_number = number + 1
 
 
-def quote_opened_at(lines: list[str], first: int) -> int:
+def quote_opened_at(lines: list[str], first: int) -> int | None:
     """The number of the line where the row's last quoted field opened (the one
-    left open, or that closed where a delimiter should follow); ``first`` when
-    no quote opens."""
-    opened, in_quote, field_start = first, False, True
+    left open, or that closed where a delimiter should follow); None when no
+    quote opens."""
+    opened, in_quote, field_start = None, False, True
     for number, line in enumerate(lines, first):
         i = 0
         while i < len(line):
@@ -91,11 +92,14 @@ def read_csv(path: Path, default_outlet: str, max_bytes: int) -> Iterator[Articl
                 yield Rejection(source=source_name(path, lines.next_number), message=f"not valid {encoding.upper()}: {err.reason}")
                 return
             except csv.Error as err:
-                opened = quote_opened_at(lines.row, lines.first)
+                quoted = quote_opened_at(lines.row, lines.first)
+                opened = lines.first if quoted is None else quoted
                 if "field larger than field limit" in str(err):
                     message = f"a field is over the size limit of {max_bytes:,} bytes (--max-size)"
                 elif "unexpected end of data" in str(err) or "EOF" in str(err):
                     message = "a quoted field opened on this line is never closed; close the quote (\"), or double it (\"\") inside a field"
+                elif quoted is None:
+                    message = f"malformed CSV: {err}"
                 else:
                     message = (
                         f"malformed CSV ({err}): the quoted field opened on this line is not closed where it "
@@ -112,6 +116,7 @@ def read_csv(path: Path, default_outlet: str, max_bytes: int) -> Iterator[Articl
             source = source_name(path, lines.first)
             if header is None:
                 header = cells
+                spans_only = is_span_export(header)  # claimdesk's own CSV export: spans, not articles
                 if "text" not in header:
                     yield Rejection(source=source, message="the header has no 'text' column")
                     return
@@ -121,7 +126,7 @@ def read_csv(path: Path, default_outlet: str, max_bytes: int) -> Iterator[Articl
                 continue
             row = {name: value for name, value in zip(header, cells) if value != ""}
             try:
-                yield record_from_mapping(row, source, default_outlet)
+                yield span_row(row, source) if spans_only else record_from_mapping(row, source, default_outlet)
             except Exception as err:  # noqa: BLE001 - one bad row must not stop the file
                 yield unexpected_error(source, err)
         if header is None:

@@ -6,14 +6,24 @@ never followed), and renamed to its final name only when the export has
 finished. An interrupted export therefore never leaves a half file under the
 final name; an existing file is replaced only with ``force``. Folder outputs
 (brat) are built the same way: a temporary folder, renamed at the end.
+
+Only a regular file (or a symbolic link itself, never what it points to) is
+ever replaced. A character device or a FIFO (``/dev/null``, ``/dev/stdout``,
+a named pipe) is written straight into, with no temporary name; any other
+special file is refused. Each temporary file is locked while its export runs,
+so the next export can tell one left by an export that died (``kill -9``, a
+full disk) from one still being written: the dead ones are removed, and the
+report says so.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import secrets
 import shutil
+import stat
 import sys
 from hashlib import sha256
 from pathlib import Path
@@ -52,11 +62,87 @@ def _temporary_name(final: Path) -> Path:
     return final.with_name(f".{final.name}.{secrets.token_hex(6)}.part")
 
 
+def _lock(fd: int) -> None:
+    """Mark a temporary file (or folder) as in use until ``fd`` is closed (or the process dies)."""
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def remove_stale_temporaries(final: Path) -> list[str]:
+    """Remove the temporary files and folders of ``final`` that no running export
+    holds (left by an export that was killed or hit a full disk); their names."""
+    pattern = re.compile(rf"\.{re.escape(final.name)}\.[0-9a-f]{{12}}\.part")
+    removed = []
+    try:
+        names = sorted(n for n in os.listdir(final.parent) if pattern.fullmatch(n))
+    except OSError:
+        return removed
+    for name in names:
+        path = final.parent / name
+        try:
+            info = os.lstat(path)
+            if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+                continue  # never a link or a device: only what an export itself makes
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            continue
+        try:
+            _lock(fd)
+        except OSError:
+            continue  # an export is writing it right now
+        finally:
+            os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(name)
+    return removed
+
+
+def _stale_note(removed: list[str]) -> list[str]:
+    if not removed:
+        return []
+    what = "a stale temporary file" if len(removed) == 1 else f"{len(removed)} stale temporary files"
+    return [f"removed {what} left by an interrupted export: {', '.join(removed)}"]
+
+
+def _kind(mode: int) -> str | None:
+    """What a special file is, for messages; None for a regular file or a folder."""
+    for test, name in ((stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISFIFO, "a FIFO")):
+        if test(mode):
+            return name
+    return None
+
+
+def streams_into(final: Path) -> str | None:
+    """``a character device`` or ``a FIFO`` when ``final`` is (or links to) one,
+    which the export writes straight into; None otherwise."""
+    try:
+        mode = os.stat(final).st_mode
+    except OSError:
+        return None
+    return _kind(mode) if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) else None
+
+
+def _through_links(final: Path) -> list[str]:
+    """A note when the folder of ``final`` is reached through a symbolic link, so
+    the files land somewhere other than the path says."""
+    named, real = os.path.abspath(final.parent), os.path.realpath(final.parent)
+    return [] if named == real else [f"{final.parent} is a symbolic link (or lies under one): written into {real}"]
+
+
 def _check_target(final: Path, force: bool, folder: bool) -> None:
     if not final.parent.is_dir():
         raise ExportError(f"{final}: the folder {final.parent} does not exist")
     if not os.path.lexists(final):
         return
+    special = _kind(os.lstat(final).st_mode)
+    if special:
+        raise ExportError(
+            f"{final} is {special}; an export writes a regular file, or straight into a character device "
+            "(such as /dev/null) or a FIFO, and replaces nothing else, even with --force"
+        )
     if not force:
         raise ExportError(f"{final} exists; add --force to replace it")
     if folder:
@@ -81,18 +167,35 @@ class OutputFile:
         self.final = final
         self.to_stdout = str(final) == "-"
         self.temporary: Path | None = None
+        self.notes: list[str] = []  # for the report: what was done besides writing
+        self.direct = streams_into(final) if not self.to_stdout else None
         if self.to_stdout:
             self.stream: BinaryIO = sys.stdout.buffer
             return
+        if self.direct:
+            # Nothing to replace: the data goes into the device or pipe itself.
+            self.stream = open(final, "wb", buffering=1 << 16)  # noqa: SIM115 - closed in commit/abort
+            if os.path.islink(final):
+                self.notes.append(f"{final} is a symbolic link to {self.direct} ({os.path.realpath(final)}); "
+                                  "written into it")
+            return
         _check_target(final, force, folder=False)
         self.force = force
+        self.notes += _through_links(final) + _stale_note(remove_stale_temporaries(final))
+        if force and os.path.islink(final):
+            self.notes.append(f"replaced the symbolic link {final} itself; what it pointed to "
+                              f"({os.path.realpath(final)}) is untouched")
         self.temporary = _temporary_name(final)
         self.stream = create_exclusive(self.temporary)
+        _lock(self.stream.fileno())
 
     def commit(self) -> None:
         """Make the file durable and give it its final name."""
         if self.to_stdout:
             self.stream.flush()
+            return
+        if self.direct:
+            self.stream.close()  # flushes; a device or a pipe has nothing to make durable
             return
         self.stream.flush()
         os.fsync(self.stream.fileno())
@@ -105,6 +208,12 @@ class OutputFile:
 
     def abort(self) -> None:
         """Remove the temporary file (the final name was never touched)."""
+        if self.direct and not self.stream.closed:
+            try:
+                self.stream.close()
+            except OSError:
+                pass  # what could not be written is already reported
+            return
         if self.temporary is None:
             return
         self.stream.close()
@@ -138,8 +247,11 @@ class OutputFolder:
         _check_target(final, force, folder=True)
         self.final = final
         self.force = force
+        self.notes = _through_links(final) + _stale_note(remove_stale_temporaries(final))
         self.temporary: Path | None = _temporary_name(final)
         self.temporary.mkdir(mode=0o777)
+        self._lock_fd: int | None = os.open(self.temporary, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        _lock(self._lock_fd)
         self._names: set[str] = set()
 
     def create(self, name: str) -> BinaryIO:
@@ -165,11 +277,18 @@ class OutputFolder:
                 os.rename(old, self.final)
             raise
         self.temporary = None
+        self._unlock()
         if old is not None:
             shutil.rmtree(old)
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     def abort(self) -> None:
         """Remove the temporary folder and what was written in it."""
         if self.temporary is not None:
             shutil.rmtree(self.temporary, ignore_errors=True)
             self.temporary = None
+        self._unlock()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from store.sqlite import sqlite_utils
 
 from corpus.plural import counted
 from store.db import checkpoint
-from store.export.files import OutputFile, OutputFolder
+from store.export.files import OutputFile, OutputFolder, streams_into
 from store.export.formats import FORMATS
 from store.export.formats.base import ExportContext, ExportStats
 from store.export.query import ExportError, ExportFilter, ExportQuery
@@ -26,6 +26,7 @@ class ExportReport:
     stats: ExportStats
     labels: tuple[str, ...]  # the labels the export is about, in the label set's order
     layers: bool = False
+    notes: list[str] = field(default_factory=list)  # what the export did besides writing (stale files removed...)
 
     def summary(self) -> str:
         """One line for the end of the command (more when something was left out)."""
@@ -53,6 +54,7 @@ class ExportReport:
                 f"{counted(stats.misaligned, 'span')} start{'s' * (stats.misaligned == 1)} or end{'s' * (stats.misaligned == 1)} inside a spaCy token: their token indices cover the whole "
                 "tokens, and spaCy's char_span needs alignment_mode='expand' for them"
             )
+        lines += self.notes
         return "\n".join(lines)
 
 
@@ -100,6 +102,8 @@ def export(
             "--out - (standard output) works for one jsonl or csv file"
             + (", not with --split" if split else f", not for {fmt}")
         )
+    if split and not to_stdout and (kind := streams_into(out)):
+        raise ExportError(f"--split writes a file per part beside --out, which is {kind} ({out}); name a file")
     labels, columns = _labels(db, flt)
     context = ExportContext(labels=labels, columns=columns, stats=ExportStats(), layers=layers, raw_csv=raw_csv)
     query = ExportQuery(flt)
@@ -130,4 +134,5 @@ def export(
     finally:
         db.execute(f"DROP TABLE IF EXISTS temp.{SPLIT_TABLE}")
     checkpoint(db)
-    return ExportReport(format=fmt, paths=targets, stats=context.stats, labels=columns, layers=layers)
+    return ExportReport(format=fmt, paths=targets, stats=context.stats, labels=columns, layers=layers,
+                        notes=[note for output in outputs for note in output.notes])

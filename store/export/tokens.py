@@ -21,11 +21,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from itertools import accumulate
 
 from store.export.spacy_en_rules import INFIX, PREFIX, SPECIAL_CASES, SUFFIX, URL
 
 _RUN = re.compile(r"\s+|\S+")
+_CHUNK = re.compile(r"\S+")
 # White-space runs that are tokens: all but a lone plain space.
 _SPACE_TOKEN = re.compile(r"(?:[^\S ]| (?=\s))\s*")
 # Every character str.isspace() accepts but the plain space and the line
@@ -226,21 +226,19 @@ class Tokenizer:
         token containing it as ``(index, start, end)``.
 
         This runs once per exported article, so it never builds every token:
-        the tokens before an offset are those of the white-space-free chunks
-        before it (``str.split``, each chunk's count cached) plus one for
-        each white-space run other than a lone space. A chunk's number is
-        the number of white-space runs before it: its plain spaces
-        (``str.count``, in C) less those inside the longer runs, plus those runs.
+        it goes once through the offsets in text order, and counts the tokens
+        between one offset's chunk and the next's: those of the white-space-free
+        chunks in between (``str.split`` of that stretch, each chunk's count
+        cached) plus the white-space runs other than a lone space before the
+        chunk (a bisection). The text after the last offset is never read.
         """
-        chunks = text.split()
-        tokens_through = list(accumulate(map(self._counts.__getitem__, chunks)))
         runs, simple = _space_tokens(text)
         run_starts = [start for start, _ in runs]
-        spaces_through = list(accumulate(text.count(" ", start, end) for start, end in runs))
-        leading = 1 if text[:1].isspace() else 0
-        pieces_of = self._pieces
-        result = []
-        for offset in offsets:
+        counts, pieces_of, chunk_at = self._counts, self._pieces, _CHUNK.match
+        result: list[tuple[int, int, int]] = [None] * len(offsets)  # type: ignore[list-item]
+        counted_to, chunk_tokens = 0, 0  # tokens of the chunks before text[counted_to], a chunk's start
+        for slot in sorted(range(len(offsets)), key=offsets.__getitem__):
+            offset = offsets[slot]
             if text[offset].isspace():
                 raise ValueError(f"offset {offset} is white space, which no token of its own contains")
             if simple:
@@ -249,19 +247,19 @@ class Tokenizer:
                 chunk_start = offset
                 while chunk_start and not text[chunk_start - 1].isspace():
                     chunk_start -= 1
-            runs_before = bisect.bisect_left(run_starts, chunk_start)
-            chunk = text.count(" ", 0, chunk_start) + runs_before - leading
-            if runs_before:
-                chunk -= spaces_through[runs_before - 1]
-            index = (tokens_through[chunk - 1] if chunk else 0) + runs_before
-            pieces = pieces_of.get(chunks[chunk]) or self.chunk_pieces(chunks[chunk])
+            chunk = chunk_at(text, chunk_start).group()
+            if chunk_start > counted_to:
+                chunk_tokens += sum(map(counts.__getitem__, text[counted_to:chunk_start].split()))
+                counted_to = chunk_start
+            index = chunk_tokens + bisect.bisect_left(run_starts, chunk_start)
+            pieces = pieces_of.get(chunk) or self.chunk_pieces(chunk)
             if len(pieces) == 1:
-                result.append((index, chunk_start, chunk_start + pieces[0]))
+                result[slot] = (index, chunk_start, chunk_start + pieces[0])
                 continue
             token_start = chunk_start
             for length in pieces:
                 if offset < token_start + length:
-                    result.append((index, token_start, token_start + length))
+                    result[slot] = (index, token_start, token_start + length)
                     break
                 token_start += length
                 index += 1

@@ -227,7 +227,7 @@ def run(args: argparse.Namespace) -> int:
     from corpus.claim_match import DEFAULT_THRESHOLD
     from corpus.semantic import ModelError
     from store.claim_sentences import SentenceIndex, sentence_cache_path
-    from store.dedup import dedup
+    from store.dedup import dedup, leaders_cache_path
     from store.embeddings import open_embedder
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
@@ -243,7 +243,8 @@ def run(args: argparse.Namespace) -> int:
             store.db, cache=sentence_cache_path(db_path(args)), threshold=threshold
         )
         try:
-            report = dedup(store.db, threshold=threshold, sentences=sentences, progress=progress, embedder=embedder)
+            report = dedup(store.db, threshold=threshold, sentences=sentences, progress=progress,
+                           cache=leaders_cache_path(db_path(args)), embedder=embedder)
         finally:
             progress.close()
         why = member_reasons(store.db, report, embedder)

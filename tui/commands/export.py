@@ -112,7 +112,10 @@ def run(args: argparse.Namespace) -> int:
         labels=tuple(args.label), annotators=tuple(args.annotator), outlets=tuple(args.outlet),
         done=args.done, gold=args.gold, since=args.since,
     )
-    report_to = sys.stderr if str(args.out) == "-" else sys.stdout
+    from store.export.files import streams_into
+
+    # Data on standard output (-, /dev/stdout, a pipe): the summary goes to stderr.
+    report_to = sys.stderr if str(args.out) == "-" or streams_into(args.out) else sys.stdout
     watched = interactive() and not args.quiet
     with open_store(args) as store:
         if why := explain_empty(store.db, flt):

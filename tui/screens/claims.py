@@ -1,16 +1,19 @@
 """The Claims screen: every claim of the corpus grouped into clusters, and the conflicts.
 
-Opening it (or ``r``) runs what ``claimdesk dedup`` runs — cluster every
-claim under the annotators' links and "not the same" decisions, store the
-cluster ids — in a thread of its own, with its own connection, so the app
-keeps drawing. Clusters that repeat are listed most outlets first, each
-with its members; then the figure conflicts and contradictions, each with
-both claims. Enter opens any of them in the annotate screen; coming back
+Opening it reads the clusters the last ``claimdesk dedup`` (or ``r`` here)
+stored — it clusters nothing, so it opens at once however many claims there
+are — a page at a time, most outlets first, each with its members; then the
+figure conflicts and contradictions, each with both claims. The last line
+of a page loads the next. ``r`` brings the clusters up to date with what
+was tagged since, in a thread of its own with its own connection, showing
+its progress in the header; a database never clustered is clustered on the
+first open. Enter opens any claim in the annotate screen; coming back
 (``L`` there) returns here.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -25,12 +28,12 @@ from tui.safe_text import visible
 
 if TYPE_CHECKING:
     from store.claims import Claim
-    from store.dedup import ClaimCluster, ClaimConflictReport, DedupReport
+    from store.dedup import ClaimCluster, ClaimConflictReport, StoredClusters
     from tui.app import ClaimdeskApp
 
-# Clusters listed at most: a corpus of a million claims has hundreds of
-# thousands; `claimdesk dedup --json` lists them all.
-MAX_CLUSTERS = 2000
+# The option that loads the next page of clusters.
+MORE = "more"
+_PHASES = {"reading": "reading claims", "clustering": "clustering", "saving": "storing cluster ids"}
 
 
 def _line(text: str) -> str:
@@ -85,78 +88,123 @@ class ClaimsScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.members: dict[str, Claim] = {}
-        self.report: DedupReport | None = None
+        self.stored: StoredClusters | None = None
+        self.shown_clusters = 0
 
     def compose(self) -> ComposeResult:
-        yield Static("Clustering the claims…", id="claims-header")
+        yield Static("Reading the stored clusters…", id="claims-header")
         yield ClaimsList(id="claims")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.action_refresh()
+        self._read(0)
 
-    def action_refresh(self) -> None:
-        """Cluster every claim again (and store the ids)."""
-        self.query_one("#claims-header", Static).update("Clustering the claims…")
-        self._cluster()
+    def _header(self, text: str | Text) -> None:
+        self.query_one("#claims-header", Static).update(text)
 
     @work(thread=True, exclusive=True, group="claims")
-    def _cluster(self) -> None:
+    def _read(self, offset: int) -> None:
+        """Read a page of the stored clusters (the conflicts with the first);
+        cluster first if no run ever stored any."""
         from store import Store
-        from store.dedup import dedup
+        from store.dedup import leaders_cache_path, recluster, stored_clusters
 
         try:
             with Store(self.app.db_path, create=False) as store:
-                report = dedup(store.db)
+                page = stored_clusters(store.db, offset=offset, conflicts=offset == 0)
+                if offset == 0 and not page.clustered and store.db.execute(
+                        "SELECT 1 FROM spans WHERE label = 'claim' AND status = 'accepted' LIMIT 1").fetchone():
+                    recluster(store.db, progress=self._progress_from_thread,
+                              cache=leaders_cache_path(self.app.db_path))
+                    page = stored_clusters(store.db)
         except Exception as error:  # shown, not raised: the app goes on
             self.app.call_from_thread(self._failed, error)
             return
-        self.app.call_from_thread(self.show, report)
+        self.app.call_from_thread(self.show, page, offset)
+
+    def action_refresh(self) -> None:
+        """Bring the stored clusters up to date with the claims tagged since, then show them."""
+        self._header("Clustering the claims…")
+        self._recluster()
+
+    @work(thread=True, exclusive=True, group="claims")
+    def _recluster(self) -> None:
+        from store import Store
+        from store.dedup import leaders_cache_path, recluster, stored_clusters
+
+        try:
+            with Store(self.app.db_path, create=False) as store:
+                recluster(store.db, progress=self._progress_from_thread,
+                              cache=leaders_cache_path(self.app.db_path))
+                page = stored_clusters(store.db)
+        except Exception as error:  # shown, not raised: the app goes on
+            self.app.call_from_thread(self._failed, error)
+            return
+        self.app.call_from_thread(self.show, page, 0)
+
+    def _progress_from_thread(self, phase: str, done: int, total: int | None) -> None:
+        of = f" of {total:,}" if total else ""
+        self.app.call_from_thread(self._show_progress, f"Clustering: {_PHASES.get(phase, phase)} {done:,}{of}…")
+
+    def _show_progress(self, line: str) -> None:
+        if self.is_mounted:
+            self._header(line)
 
     def _failed(self, error: Exception) -> None:
         if not self.is_mounted:
             return
-        self.query_one("#claims-header", Static).update(Text(_line(f"Could not cluster the claims: {error}")))
+        self._header(Text(_line(f"Could not cluster the claims: {error}")))
 
-    def show(self, report: DedupReport) -> None:
-        """List the clusters that repeat and the conflicts."""
+    def show(self, stored: StoredClusters, offset: int = 0) -> None:
+        """List a page of the clusters that repeat (after those shown, or from the
+        top with the conflicts when ``offset`` is 0)."""
         if not self.is_mounted:
-            return  # closed while the claims were clustered
-        self.report = report
+            return  # closed while the clusters were read
+        claims_list = self.query_one(ClaimsList)
+        if offset == 0:
+            self.stored, self.members, self.shown_clusters = stored, {}, 0
+            cluster_of = stored.cluster_of
+        else:
+            cluster_of = {**self.stored.cluster_of, **stored.cluster_of}
+            self.stored = replace(self.stored, page=self.stored.page + stored.page, cluster_of=cluster_of)
         options: list[Option] = []
-        self.members = {}
 
         def member(claim: Claim, note: str = "") -> Option:
             key = f"m{len(self.members)}"
             self.members[key] = claim
             return Option(_member(claim, note), id=key)
 
-        repeated = [cluster for cluster in report.clusters if len(cluster.members) > 1]
-        for cluster in repeated[:MAX_CLUSTERS]:
+        for cluster in stored.page:
             options.append(self._cluster_heading(cluster))
             options.extend(member(claim) for claim in cluster.members)
-        if len(repeated) > MAX_CLUSTERS:
-            options.append(_heading(f"… and {_plural(len(repeated) - MAX_CLUSTERS, 'more cluster')}: "
-                                    "claimdesk dedup --json lists them all", "italic"))
-        cluster_of = {claim.span_id: cluster.id for cluster in report.clusters for claim in cluster.members}
-        for title, kinds in (("Figure conflicts", ("figure",)), ("Contradictions", ("negation", "direction"))):
-            conflicts = [c for c in report.conflicts if c.kind in kinds]
-            if conflicts:
-                options.append(_heading(f"{title}: {len(conflicts):,}", "bold underline"))
-            for conflict in conflicts:
-                options.append(_heading(_conflict_heading(conflict)))
-                options.extend(member(claim, f"cluster {cluster_of[claim.span_id]}") for claim in (conflict.a, conflict.b))
-        alone = len(report.clusters) - len(repeated)
-        if alone:
-            options.append(_heading(f"{_plural(alone, 'claim')} ran in one place only", "italic"))
-        claims_list = self.query_one(ClaimsList)
-        claims_list.set_options(options)
-        claims_list.action_first()
-        figure = sum(c.kind == "figure" for c in report.conflicts)
-        self.query_one("#claims-header", Static).update(
-            f"{_plural(report.claims, 'claim')} · {_plural(len(repeated), 'cluster')} across outlets · "
-            f"{_plural(figure, 'figure conflict')} · {_plural(len(report.conflicts) - figure, 'contradiction')}"
-            if report.claims else "No claims yet: tag some (c) in the articles, then come back."
+        self.shown_clusters += len(stored.page)
+        left = self.stored.repeated - self.shown_clusters
+        if left > 0:
+            options.append(Option(Text(f"… {_plural(left, 'more cluster')}: Enter shows the next "
+                                       f"{min(left, len(stored.page) or left):,}", style="italic", end=""), id=MORE))
+        if offset == 0:
+            for title, kinds in (("Figure conflicts", ("figure",)), ("Contradictions", ("negation", "direction"))):
+                conflicts = [c for c in stored.conflicts if c.kind in kinds]
+                if conflicts:
+                    options.append(_heading(f"{title}: {len(conflicts):,}", "bold underline"))
+                for conflict in conflicts:
+                    options.append(_heading(_conflict_heading(conflict)))
+                    options.extend(member(claim, f"cluster {cluster_of.get(claim.span_id, '?')}")
+                                   for claim in (conflict.a, conflict.b))
+            if stored.alone:
+                options.append(_heading(f"{_plural(stored.alone, 'claim')} ran in one place only", "italic"))
+            claims_list.set_options(options)
+            claims_list.action_first()
+        else:
+            current = list(claims_list.options)
+            at = claims_list.get_option_index(MORE)
+            claims_list.set_options([*current[:at], *options, *current[at + 1:]])
+            claims_list.highlighted = at
+        figure = sum(c.kind == "figure" for c in self.stored.conflicts)
+        self._header(
+            f"{_plural(self.stored.claims, 'claim')} · {_plural(self.stored.repeated, 'cluster')} across outlets · "
+            f"{_plural(figure, 'figure conflict')} · {_plural(len(self.stored.conflicts) - figure, 'contradiction')}"
+            if self.stored.claims else "No claims yet: tag some (c) in the articles, then come back."
         )
 
     @staticmethod
@@ -174,7 +222,12 @@ class ClaimsScreen(Screen):
         return None if option is None or option.disabled else self.members.get(option.id)
 
     def action_open(self) -> None:
-        """Open the claim under the cursor where it stands in its article."""
+        """Open the claim under the cursor where it stands in its article (or, on the
+        last line of a page, show the next page)."""
+        option = self.query_one(ClaimsList).highlighted_option
+        if option is not None and option.id == MORE:
+            self._read(self.shown_clusters)
+            return
         claim = self.chosen
         if claim is None:
             self.app.bell()

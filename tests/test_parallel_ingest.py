@@ -1,0 +1,51 @@
+"""Short form of bench/bench_parallel_ingest.py: six real `claimdesk ingest`
+processes at once on one database, naming outlets it does not hold yet,
+while an annotator process keeps adding spans. Latencies are the bench's
+business; here every process must succeed and every article go in."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_parallel_ingest.py"
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_parallel_ingest", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_parallel_ingest"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    yield module
+    del sys.modules["bench_parallel_ingest"]
+
+
+@pytest.fixture(scope="module")
+def finished_run(bench, tmp_path_factory):
+    return bench.run(tmp_path_factory.mktemp("parallel"), ingests=6, articles=30, baseline_writes=0)
+
+
+def test_six_ingests_naming_new_outlets_all_succeed(finished_run):
+    for code, out, err in zip(finished_run.ingest_codes, finished_run.ingest_stdout, finished_run.ingest_stderr):
+        assert (code, err) == (0, ""), err
+        assert "ingested 30 articles" in out
+
+
+def test_every_article_is_stored_and_each_outlet_once(bench, finished_run):
+    assert finished_run.articles_stored == finished_run.articles_expected == 6 * 30 + 1
+    assert finished_run.outlets == sorted([*bench.NEW_OUTLETS, "Seed Wire"])
+
+
+def test_the_annotator_was_never_told_the_database_is_busy(bench, finished_run):
+    assert finished_run.during["latencies"], "the annotator made no write while the ingests ran"
+    assert finished_run.during["errors"] == []
+    assert bench.busy_reports(finished_run) == []
+
+
+def test_the_database_is_intact_and_its_spans_replay(finished_run):
+    assert finished_run.integrity == "ok"
+    assert finished_run.replay_differences == []
