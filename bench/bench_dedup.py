@@ -106,7 +106,8 @@ def child_dedup(path: str, workers: int, cache: str | None = None) -> dict:
 
     with Store(path) as store:
         sentences = SentenceIndex(store.db, cache=Path(cache)) if cache else None
-        report = dedup(store.db, progress=progress, workers=workers, sentences=sentences)
+        report = dedup(store.db, progress=progress, workers=workers, sentences=sentences,
+                       cache=Path(path).with_suffix(".leaders.pickle"))
     return {"seconds": time.perf_counter() - started, "phases": marks, "changed": report.changed,
             "clusters": len(report.clusters), "conflicts": len(report.conflicts), "peak_mb": peak_rss_mb()}
 

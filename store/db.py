@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import platformdirs
-from store.errors import StoreError
+from store.errors import StoreError, database_problem
 from store.sqlite import sqlite_utils
 
 from store.mounts import network_mount
@@ -109,6 +109,8 @@ def connect(path: Path | str, *, create: bool = True, allow_network_fs: bool | N
     """An open database with claimdesk's pragmas; the schema is not touched.
 
     A database on a network filesystem is refused (see :func:`check_local_filesystem`).
+    Errors a person can act on (a read-only, damaged or full file) in any
+    write are raised as :class:`StoreError` with one line saying what to do.
     """
     path = Path(path)
     check_local_filesystem(path, allow=allow_network_fs)
@@ -181,11 +183,15 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     _begin_immediate(conn)
     try:
         yield db
-    except BaseException:
+        conn.execute("COMMIT")
+    except BaseException as err:
         if conn.in_transaction:
-            conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # a full or broken disk may refuse even this
+                conn.execute("ROLLBACK")
+        problem = database_problem(err, _file_name(conn))
+        if problem is not None:
+            raise StoreError(problem) from None
         raise
-    conn.execute("COMMIT")
     _trim_wal(conn)
 
 
@@ -245,6 +251,13 @@ def bulk_write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         with write(db):
             yield db
         time.sleep(BULK_GAP_S)
+
+
+def _file_name(conn: sqlite3.Connection) -> str:
+    try:
+        return conn.execute("PRAGMA database_list").fetchone()[2] or "the database"
+    except sqlite3.Error:
+        return "the database"
 
 
 def _trim_wal(conn: sqlite3.Connection) -> None:

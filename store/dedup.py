@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from store.sqlite import sqlite_utils
 
@@ -20,15 +21,22 @@ from corpus.claim_clusters import ClaimConflict, Clustering, cluster_claims
 from corpus.claim_match import DEFAULT_THRESHOLD, Conflict
 from store.claim_sentences import SentenceIndex
 from store.claims import Claim, ClaimStore
-from store.settings import read_int_setting, write_setting
+from store.index_cache import MATCHING_CODE, code_version, index_cache_path, load_index_cache, save_index_cache
+from store.settings import read_int_setting, read_setting, write_setting
+
+# What the leaders cache holds; another format is rebuilt.
+_LEADERS_FORMAT = 1
 
 # The latest claim decision the last run took into account.
 _DECISIONS_SEEN = "dedup.decisions_seen"
+# The semantic model the last run scored with ("" for none): another one
+# (or none) reclusters every claim.
+_SCORER = "dedup.semantic_model"
 
 # Untagged sentences listed per cluster.
 UNTAGGED_PER_CLUSTER = 10
 
-# (phase, done, total or None): "reading", "clustering", "saving", "indexing", "untagged".
+# (phase, done, total or None): "reading", "embedding", "clustering", "saving", "indexing", "untagged".
 ProgressHook = Callable[[str, int, "int | None"], None]
 
 
@@ -98,6 +106,8 @@ def dedup(
     progress: ProgressHook | None = None,
     workers: int = 1,
     full: bool = False,
+    cache: Path | None = None,
+    embedder=None,
 ) -> DedupReport:
     """Cluster the claims of the database and store the cluster ids; see the module docstring.
 
@@ -105,10 +115,14 @@ def dedup(
     again (:func:`recluster`); ``full`` clusters every claim, with the same
     result. ``sentences`` (refreshed here) gives each cluster its untagged
     sentences; without it they are left empty. ``workers`` is rapidfuzz's
-    thread count.
+    thread count. ``cache`` is a file (:func:`leaders_cache_path`) that keeps
+    the leaders prepared for matching between runs; None keeps nothing.
+    ``embedder`` (:func:`store.embeddings.open_embedder`) turns the semantic
+    scorer on.
     """
     report = progress or (lambda phase, done, total: None)
-    changed = recluster(db, threshold=threshold, progress=report, workers=workers, full=full)
+    changed = recluster(db, threshold=threshold, progress=report, workers=workers, full=full, cache=cache,
+                        embedder=embedder)
     return stored_report(db, sentences=sentences, progress=report, changed=changed)
 
 
@@ -119,6 +133,8 @@ def recluster(
     progress: ProgressHook | None = None,
     workers: int = 1,
     full: bool = False,
+    cache: Path | None = None,
+    embedder=None,
 ) -> int:
     """Bring the stored clusters up to date with the claims; returns how many
     claims got a new cluster id.
@@ -131,6 +147,8 @@ def recluster(
     :func:`corpus.claim_clusters.cluster_claims` matches only open claims,
     against each other and the leaders, so this places every claim as a run
     over all of them does (``full``). Nothing changed: nothing is read.
+    ``cache`` keeps the leaders prepared for matching between runs (most of
+    what a run with few new claims would otherwise spend).
     """
     store = ClaimStore(db)
     report = progress or (lambda phase, done, total: None)
@@ -139,6 +157,9 @@ def recluster(
     apart = [(d.span_id, d.other_span) for d in decisions if d.decision == "not_same" and d.other_span]
     recent, latest_decision = store.decisions_since(read_int_setting(db, _DECISIONS_SEEN, 0))
     first = not store.has_clustered() and not store.leaders()
+    scorer = "" if embedder is None else embedder.model
+    if not first and (read_setting(db, _SCORER) or "") != scorer:
+        full = True  # the semantic scorer came or went: every pair is scored anew
     open_claims = store.open_claims()
     removed = store.removed_claims()
     if first or full:
@@ -163,10 +184,16 @@ def recluster(
         clusters={key: clustered[key] for key in claims if key in clustered and key not in open_claims},
         leaders=store.leaders(),
     )
+    embeddings = None
+    if embedder is not None:
+        texts = [claim.text for claim in claims.values()]
+        report("embedding", 0, len(texts))
+        embeddings = embedder.vectors(texts, on_progress=lambda done: report("embedding", done, len(texts)))
     report("clustering", 0, len(claims))
+    prepared = _load_prepared(db, cache, claims)
     clustering = cluster_claims(
         ((key, claim.text) for key, claim in claims.items()), threshold=threshold, links=links, not_same=apart,
-        previous=previous, workers=workers,
+        previous=previous, workers=workers, prepared=prepared, embeddings=embeddings,
     )
     stored = {key: claim.cluster for key, claim in claims.items()}
     edges = {key: (claim.start, claim.end) for key, claim in claims.items()
@@ -177,7 +204,39 @@ def recluster(
     store.save_conflicts(_merged_conflicts(store, clustering, open_claims, removed, first))
     store.save_cluster_sizes()
     write_setting(db, _DECISIONS_SEEN, str(latest_decision))
+    write_setting(db, _SCORER, scorer)
+    _save_prepared(db, cache, claims, prepared, clustering)
     return changed
+
+
+def leaders_cache_path(db_path: Path | str) -> Path:
+    """Where the prepared leaders of the database at ``db_path`` are kept: the user's cache folder."""
+    return index_cache_path(db_path, "leaders")
+
+
+def _cache_check(db: sqlite_utils.Database) -> dict:
+    identity = db.execute("SELECT id, hash FROM articles ORDER BY rowid LIMIT 1").fetchone()
+    return {"format": _LEADERS_FORMAT, "code": code_version(MATCHING_CODE), "identity": identity}
+
+
+def _load_prepared(db: sqlite_utils.Database, cache: Path | None, claims: dict[str, Claim]) -> dict | None:
+    """The claims of ``claims`` the cache holds prepared, with the same edges."""
+    if cache is None:
+        return None
+    saved = load_index_cache(cache, _cache_check(db)) or {}
+    held = saved.get("leaders", {})
+    return {key: entry[2] for key, claim in claims.items()
+            if (entry := held.get(key)) is not None and entry[0] == claim.start and entry[1] == claim.end}
+
+
+def _save_prepared(db: sqlite_utils.Database, cache: Path | None, claims: dict[str, Claim], prepared: dict | None,
+                   clustering: Clustering) -> None:
+    """Keep every leader prepared: a run loads them all (and prepared them or took them from the cache)."""
+    if cache is None or prepared is None:
+        return
+    leaders = {key: (claims[key].start, claims[key].end, prepared[key])
+               for key in clustering.leaders.values() if key in prepared}
+    save_index_cache(cache, {**_cache_check(db), "leaders": leaders})
 
 
 def _read_all(store: ClaimStore, report: ProgressHook) -> dict[str, Claim]:

@@ -8,6 +8,7 @@ refused before anything is changed.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
 
@@ -23,16 +24,38 @@ DEFAULT_LABELS = (
 )
 
 
+# Every migration must be safe to run again on a file that already has its
+# tables (a user_version set back by hand or by another tool): _run makes each
+# CREATE "IF NOT EXISTS" and each INSERT "OR IGNORE"; columns go through _add_column.
+_IDEMPOTENT = [
+    (re.compile(r"^(\s*CREATE\s+(?:UNIQUE\s+|VIRTUAL\s+)?(?:TABLE|INDEX|TRIGGER|VIEW))\s+(?!IF\s)", re.I), r"\1 IF NOT EXISTS "),
+    (re.compile(r"^(\s*INSERT)\s+INTO\b", re.I), r"\1 OR IGNORE INTO"),
+]
+
+
+def _idempotent(statement: str) -> str:
+    for pattern, replacement in _IDEMPOTENT:
+        statement = pattern.sub(replacement, statement, count=1)
+    return statement
+
+
 def _run(db: sqlite_utils.Database, script: str) -> None:
-    """Run DDL statements one by one: ``executescript`` would commit the open
-    transaction first, breaking the migration's atomicity."""
+    """Run DDL statements one by one, each made safe to run twice (see _IDEMPOTENT):
+    ``executescript`` would commit the open transaction first, breaking the
+    migration's atomicity."""
     statement = ""
     for piece in script.split(";"):
         statement += piece + ";"
         if sqlite3.complete_statement(statement):  # a trigger body holds semicolons of its own
             if statement.strip(" \n;"):
-                db.execute(statement)
+                db.execute(_idempotent(statement))
             statement = ""
+
+
+def _add_column(db: sqlite_utils.Database, table: str, column: str, declaration: str) -> None:
+    """``ALTER TABLE ... ADD COLUMN``, unless the column is there already."""
+    if column not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
 
 def _v1_initial(db: sqlite_utils.Database) -> None:
@@ -113,7 +136,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         """
     )
     db["labels"].insert_all(
-        [dict(name=n, key=k, colour=c, position=p) for n, k, c, p in DEFAULT_LABELS]
+        [dict(name=n, key=k, colour=c, position=p) for n, k, c, p in DEFAULT_LABELS], ignore=True
     )
 
 
@@ -123,7 +146,8 @@ def _v2_title_search(db: sqlite_utils.Database) -> None:
     It is filled lazily by :meth:`store.articles.ArticleStore.index_titles`,
     not by a trigger: a trigger would double the cost of every ingest.
     """
-    db.execute(
+    _run(
+        db,
         "CREATE VIRTUAL TABLE article_titles USING fts5("
         "title, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')"
     )
@@ -132,7 +156,7 @@ def _v2_title_search(db: sqlite_utils.Database) -> None:
 def _v3_event_batches(db: sqlite_utils.Database) -> None:
     """Events made by one command (accept all suggestions of a label) share a
     batch id, so one undo takes them all back."""
-    db.execute("ALTER TABLE events ADD COLUMN batch TEXT")
+    _add_column(db, "events", "batch", "TEXT")
 
 
 def _v4_article_locks(db: sqlite_utils.Database) -> None:
@@ -238,8 +262,28 @@ def _v6_claim_runs(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v7_suggestion_rules(db: sqlite_utils.Database) -> None:
+    """Why each suggestion was made (``figure:currency``, ``quote:speaker-after``).
+
+    A table of its own keyed by span id rather than a column of ``spans``:
+    the span rows are what the events record and the replay check compares,
+    and a suggestion's rule is no part of the span an annotator accepts.
+    Additive and idempotent: a file that has the table already keeps it.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS suggestion_rules (
+            span_id TEXT PRIMARY KEY,
+            rule TEXT NOT NULL
+        )
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _v2_title_search, _v3_event_batches, _v4_article_locks, _v5_claim_decisions, _v6_claim_runs,
+    _v7_suggestion_rules,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -266,4 +310,25 @@ def migrate(db: sqlite_utils.Database, path: str = "database") -> int:
                 continue
             MIGRATIONS[version - 1](db)
             db.execute(f"PRAGMA user_version = {version}")
+    check_tables(db, path)
     return found
+
+
+# The tables every claimdesk file has; one gone (dropped by hand or by another
+# tool) is reported when the file is opened, before anything is written.
+REQUIRED_TABLES = (
+    "outlets", "articles", "labels", "spans", "events", "progress", "settings", "article_titles",
+    "article_locks", "claim_decisions", "claim_leaders", "claim_clustered", "claim_cluster_sizes", "claim_conflicts",
+)
+
+
+def check_tables(db: sqlite_utils.Database, path: str = "database") -> None:
+    """Refuse a file that says it is up to date but lacks one of :data:`REQUIRED_TABLES`."""
+    present = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = [name for name in REQUIRED_TABLES if name not in present]
+    if missing:
+        raise StoreError(
+            f"{path} is damaged: the table{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"{'are' if len(missing) > 1 else 'is'} missing (dropped by hand or by another tool); nothing was "
+            "changed. Restore the file from a backup"
+        )

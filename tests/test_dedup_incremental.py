@@ -142,3 +142,23 @@ def test_a_new_claim_joins_its_cluster_and_only_the_touched_clusters_are_cluster
     assert sizes == [5]
     assert report.changed == 1
     store.close()
+
+
+def test_with_a_cache_the_leaders_are_not_prepared_again(tmp_path, monkeypatch):
+    import corpus.claim_clusters as clusters
+
+    store = _open(tmp_path, "cached")
+    for n in (0, 1, 3, 6, 8):
+        store.spans.add("art-0", *BOUNDS[n], "claim", "ann")
+    cache = tmp_path / "leaders.pickle"
+    dedup(store.db, cache=cache)
+    prepared: list[str] = []
+    real = clusters.prepare_claim
+    monkeypatch.setattr(clusters, "prepare_claim", lambda text: prepared.append(text) or real(text))
+    store.spans.add("art-1", *BOUNDS[2], "claim", "ann")
+    dedup(store.db, cache=cache)
+    assert prepared == [SENTENCES[2]]
+    cached = _clusters(store)
+    dedup(store.db, full=True)
+    assert _clusters(store) == cached
+    store.close()

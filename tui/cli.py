@@ -82,6 +82,15 @@ def _guarded(run, args: argparse.Namespace) -> int:
 
         quiet_stdout()
         return 0
+    except Exception as err:  # a read-only, full or damaged database file: one line, no traceback
+        from store.errors import database_problem
+        from tui.commands.options import db_path
+
+        problem = database_problem(err, db_path(args))
+        if problem is None:
+            raise
+        print(f"claimdesk: {escape_controls(problem)}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

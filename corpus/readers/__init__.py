@@ -132,14 +132,19 @@ def _read_document(path: Path, fmt: str, outlet: str, max_bytes: int) -> Article
         title = title.lstrip("#").strip()
     outlet = one_line(normalise_text(meta.get("outlet") or outlet))
     published = meta.get("published")
+    notes = []
+    if published and not is_date(published):
+        # The page's text is what matters: it goes in, without the date, and the user is told.
+        notes.append(f"the page's date {published[:40]!r} is not a date; stored without one")
+        published = None
     return ArticleRecord(
         source=source_name(path),
         id=f"{slug(outlet)}/{slug(path.stem)}",
         title=normalise_text(title),
         outlet=outlet,
         url=meta.get("url"),
-        # A page's date tag that is not a date is left out; the page's text is what matters.
-        published=published if published and is_date(published) else None,
+        published=published,
+        notes=notes,
         text=text,
     )
 
@@ -171,10 +176,10 @@ def read_paths(
             yield Rejection(source=source_name(found), message=f"unknown file type {found.suffix!r}; name one with --format")
             continue
         default_outlet = outlet or Path(os.path.realpath(found)).parent.name
-        file_fmt = route(found, file_fmt, fmt is not None, brat_seen)  # by content: brat pairs, CoNLL named .txt
-        if file_fmt == SKIP:
-            continue
         try:
+            file_fmt = route(found, file_fmt, fmt is not None, brat_seen)  # by content: brat pairs, CoNLL named .txt
+            if file_fmt == SKIP:
+                continue
             if file_fmt in IMPORTERS:
                 yield from IMPORTERS[file_fmt](found, default_outlet, max_bytes)
             elif file_fmt == "jsonl":

@@ -27,10 +27,9 @@ _SPACE = re.compile(r"\s+")
 # real page nests a thousand deep: elements past MAX_DEPTH lose their tags
 # (their text stays) before the page is parsed, which keeps parsing linear.
 MAX_DEPTH = 512
+_RAW_TEXT = "script|style|textarea|title|xmp|noscript|plaintext"  # their content holds no tags
 _TAG = re.compile(
-    r"<!--.*?(?:-->|\Z)"
-    r"|<(script|style|textarea|title|xmp|noscript|plaintext)\b.*?(?:</\1\s*>|\Z)"
-    r"|<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>",
+    rf"<!--.*?(?:-->|\Z)|<(?:{_RAW_TEXT})\b.*?(?:</(?:{_RAW_TEXT})\s*>|\Z)|<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>",
     re.S | re.I,
 )
 # Elements that hold no content, or that the next of their kind closes: they never nest deep.
@@ -46,25 +45,32 @@ def bound_depth(markup: str, limit: int = MAX_DEPTH) -> str:
     that nests no deeper is returned as it is. Linear in the length."""
     if markup.count("<") <= limit:
         return markup
-    depth = 0
-    deepest = 0
-
-    def shallower(match: re.Match[str]) -> str:
-        nonlocal depth, deepest
-        name = match.group(3)
+    depth = deepest = last = 0
+    pieces: list[str] = []
+    for match in _TAG.finditer(markup):
+        close, name = match.groups()
         if name is None or name.lower() in _SHALLOW:
-            return match.group()
-        if match.group(2):  # an end tag
-            depth = max(depth - 1, 0)
-            return match.group() if depth < limit else " "
-        if match.group().endswith("/>"):
-            return match.group()
-        depth += 1
-        deepest = max(deepest, depth)
-        return match.group() if depth <= limit else " "
-
-    bounded = _TAG.sub(shallower, markup)
-    return bounded if deepest > limit else markup
+            continue
+        if close:
+            if depth:
+                depth -= 1
+            if depth < limit:
+                continue
+        else:
+            if markup[match.end() - 2] == "/":
+                continue  # <x/>: nothing opened
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+            if depth <= limit:
+                continue
+        start, end = match.span()
+        pieces += (markup[last:start], " ")
+        last = end
+    if deepest <= limit:
+        return markup
+    pieces.append(markup[last:])
+    return "".join(pieces)
 
 
 def _meta(tree: LexborHTMLParser, *selectors: str) -> str | None:

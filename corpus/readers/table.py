@@ -51,11 +51,11 @@ class _Lines:
         self.next_number = number + 1
 
 
-def quote_opened_at(lines: list[str], first: int) -> int:
+def quote_opened_at(lines: list[str], first: int) -> int | None:
     """The number of the line where the row's last quoted field opened (the one
-    left open, or that closed where a delimiter should follow); ``first`` when
-    no quote opens."""
-    opened, in_quote, field_start = first, False, True
+    left open, or that closed where a delimiter should follow); None when no
+    quote opens."""
+    opened, in_quote, field_start = None, False, True
     for number, line in enumerate(lines, first):
         i = 0
         while i < len(line):
@@ -92,11 +92,14 @@ def read_csv(path: Path, default_outlet: str, max_bytes: int) -> Iterator[Articl
                 yield Rejection(source=source_name(path, lines.next_number), message=f"not valid {encoding.upper()}: {err.reason}")
                 return
             except csv.Error as err:
-                opened = quote_opened_at(lines.row, lines.first)
+                quoted = quote_opened_at(lines.row, lines.first)
+                opened = lines.first if quoted is None else quoted
                 if "field larger than field limit" in str(err):
                     message = f"a field is over the size limit of {max_bytes:,} bytes (--max-size)"
                 elif "unexpected end of data" in str(err) or "EOF" in str(err):
                     message = "a quoted field opened on this line is never closed; close the quote (\"), or double it (\"\") inside a field"
+                elif quoted is None:
+                    message = f"malformed CSV: {err}"
                 else:
                     message = (
                         f"malformed CSV ({err}): the quoted field opened on this line is not closed where it "

@@ -107,14 +107,15 @@ class ClaimsScreen(Screen):
         """Read a page of the stored clusters (the conflicts with the first);
         cluster first if no run ever stored any."""
         from store import Store
-        from store.dedup import recluster, stored_clusters
+        from store.dedup import leaders_cache_path, recluster, stored_clusters
 
         try:
             with Store(self.app.db_path, create=False) as store:
                 page = stored_clusters(store.db, offset=offset, conflicts=offset == 0)
                 if offset == 0 and not page.clustered and store.db.execute(
                         "SELECT 1 FROM spans WHERE label = 'claim' AND status = 'accepted' LIMIT 1").fetchone():
-                    recluster(store.db, progress=self._progress_from_thread)
+                    recluster(store.db, progress=self._progress_from_thread,
+                              cache=leaders_cache_path(self.app.db_path))
                     page = stored_clusters(store.db)
         except Exception as error:  # shown, not raised: the app goes on
             self.app.call_from_thread(self._failed, error)
@@ -129,11 +130,12 @@ class ClaimsScreen(Screen):
     @work(thread=True, exclusive=True, group="claims")
     def _recluster(self) -> None:
         from store import Store
-        from store.dedup import recluster, stored_clusters
+        from store.dedup import leaders_cache_path, recluster, stored_clusters
 
         try:
             with Store(self.app.db_path, create=False) as store:
-                recluster(store.db, progress=self._progress_from_thread)
+                recluster(store.db, progress=self._progress_from_thread,
+                              cache=leaders_cache_path(self.app.db_path))
                 page = stored_clusters(store.db)
         except Exception as error:  # shown, not raised: the app goes on
             self.app.call_from_thread(self._failed, error)
