@@ -34,6 +34,7 @@ class ArticleRecord(BaseModel):
     metadata: dict[str, Any] = Field(default_factory=dict)
     spans: list[ImportedSpan] = Field(default_factory=list)
     annotator: str | None = None
+    notes: list[str] = Field(default_factory=list)  # said on ingest; the article still goes in
 
     @property
     def sha256(self) -> str:

@@ -89,11 +89,42 @@ def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return bounds
 
 
+def _sentence_blocks(text: str) -> list[tuple[int, int]]:
+    """Runs of lines that sentences may cross: a line and the lines wrapped from it.
+
+    Plain text wrapped by hand breaks a sentence over lines, and the next
+    line then goes on in lower case (``… was open\nto talks``); that line
+    break is no end. Every other line break ends a sentence, so a bullet
+    or headline without a full stop never runs into the line after it, and
+    a blank line always ends one.
+    """
+    blocks: list[tuple[int, int]] = []
+    for start, end in paragraph_bounds(text):
+        if blocks and _continues(text, blocks[-1][1], start):
+            blocks[-1] = (blocks[-1][0], end)
+        else:
+            blocks.append((start, end))
+    return blocks
+
+
+def _continues(text: str, previous_end: int, start: int) -> bool:
+    """Whether the line at ``start`` is the wrapped rest of the line ending at ``previous_end``."""
+    return (
+        text[start].islower()
+        and text.count("\n", previous_end, start) == 1  # no blank line between
+        and text[previous_end - 1] not in ".!?…:;"
+    )
+
+
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """Sentences of ``text``; a line break always ends a sentence."""
+    """Sentences of ``text``.
+
+    A blank line, and a line break where the next line does not go on in
+    lower case, end a sentence (see ``_sentence_blocks``).
+    """
     bounds: list[tuple[int, int]] = []
-    for p_start, p_end in paragraph_bounds(text):
-        bounds.extend(_sentences_in(text, p_start, p_end))
+    for b_start, b_end in _sentence_blocks(text):
+        bounds.extend(_sentences_in(text, b_start, b_end))
     return bounds
 
 

@@ -262,8 +262,28 @@ def _v6_claim_runs(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v7_suggestion_rules(db: sqlite_utils.Database) -> None:
+    """Why each suggestion was made (``figure:currency``, ``quote:speaker-after``).
+
+    A table of its own keyed by span id rather than a column of ``spans``:
+    the span rows are what the events record and the replay check compares,
+    and a suggestion's rule is no part of the span an annotator accepts.
+    Additive and idempotent: a file that has the table already keeps it.
+    """
+    _run(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS suggestion_rules (
+            span_id TEXT PRIMARY KEY,
+            rule TEXT NOT NULL
+        )
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial, _v2_title_search, _v3_event_batches, _v4_article_locks, _v5_claim_decisions, _v6_claim_runs,
+    _v7_suggestion_rules,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

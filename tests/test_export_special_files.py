@@ -114,3 +114,9 @@ def test_temporaries_of_a_dead_export_are_removed_and_said_but_a_live_one_is_kep
     assert not stale.exists() and not stale_folder.exists()
     assert live.read_text() == "being written\n" and other.exists()
     assert out.exists()
+
+
+def test_a_split_beside_a_device_is_refused(export_db, capsys):
+    assert _export(export_db, "/dev/null", "--split", "80,10,10") == 2
+    assert "--split writes a file per part beside --out, which is a character device" in capsys.readouterr().err
+    assert not os.path.exists("/dev/null.train.jsonl")

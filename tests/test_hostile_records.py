@@ -169,3 +169,30 @@ def test_titles_and_outlets_are_one_line_whatever_the_source_holds(tmp_path, cli
     with Store(db_path) as store:
         assert (store.articles.get("t").title, store.articles.get("t").outlet) == ("Line one Line two", "Out let")
         assert store.articles.get("two-lines/a").outlet == "Two Lines"
+
+
+def test_a_page_whose_date_is_no_date_goes_in_without_it_and_says_so(tmp_path, cli, db_path):
+    page = tmp_path / "Post" / "p.html"
+    page.parent.mkdir()
+    page.write_text('<html><head><meta property="article:published_time" content="last Tuesday"></head>'
+                    "<body><p>Page text.</p></body></html>")
+    code, out, err = cli("ingest", str(page))
+    assert code == 0
+    assert err.splitlines() == [f"{page}: note: the page's date 'last Tuesday' is not a date; stored without one"]
+    with Store(db_path) as store:
+        article = store.articles.get("post/p")
+    assert (article.text, article.published) == ("Page text.", None)
+
+
+def test_counts_of_one_are_singular_in_every_summary(tmp_path, cli):
+    from corpus.plural import counted
+
+    assert (counted(1, "article"), counted(0, "article"), counted(2_000, "span")) == ("1 article", "0 articles", "2,000 spans")
+    path = jsonl(tmp_path / "one.jsonl", json.dumps({"id": "s", "text": "One.", "spans": [
+        {"start": 0, "end": 3, "label": "claim"}]}))
+    code, out, _ = cli("ingest", str(path), "--no-suggest")
+    assert code == 0 and "ingested 1 article, 1 imported span," in out
+    code, out, _ = cli("export", "-f", "jsonl", "-o", str(tmp_path / "out.jsonl"), "--quiet")
+    assert code == 0 and "exported 1 article and 1 span as jsonl" in out
+    code, out, _ = cli("stats")
+    assert out.startswith("1 article, 0 reviewed")

@@ -122,3 +122,71 @@ def test_suggestions_stored_for_several_articles_at_once_stay_apart_per_article(
     store.spans.undo("a1", suggester)
     assert len(found.pending("a2", "ann")) == one
     assert len(found.pending("a1", "ann")) < one
+
+
+# Issue 11 item 4, on a raw .txt file as a newcomer ingests one.
+BULLET_ARTICLE = (
+    "Talks resume in Geneva\n\n"
+    "Key points\n"
+    '- Following the nudge from Washington, Marren said it was open to "genuine peace talks"\n'
+    "- Ostland rejects any freeze of the front line\n"
+    "Amid reports of new shelling near Karsk, envoys from both sides met for six hours on Wednesday, "
+    "the first direct talks since January.\n\n"
+    "The fighting has displaced upwards of 250,000 people, according to the U.N.\n"
+)
+
+
+def test_a_raw_txt_bullet_without_a_full_stop_does_not_run_into_the_next_paragraph(tmp_path, cli, db_path):
+    from store import Store
+
+    (tmp_path / "talks.txt").write_text(BULLET_ARTICLE)
+    code, _, _ = cli("ingest", str(tmp_path / "talks.txt"))
+    assert code == 0
+    code, _, _ = cli("suggest")
+    assert code == 0
+    with Store(db_path) as store:
+        (article_id,) = [r[0] for r in store.db.execute("SELECT id FROM articles")]
+        pending = SuggestionStore(store.db).pending(article_id, "ann")
+    claims = [s.text for s in pending if s.label == "claim"]
+    assert all("\n" not in claim for claim in claims), claims
+    assert sum(claim.startswith("Amid reports") for claim in claims) == 1
+    assert any(claim.startswith("- Following the nudge") and claim.endswith('"genuine peace talks"') for claim in claims)
+
+
+def test_no_two_pending_suggestions_of_one_label_cover_the_same_text(store):
+    from corpus.suggestions import Suggestion
+
+    Ingester(store.db).run([ArticleRecord(source="t", id="a1", outlet="Wire", text=BULLET_ARTICLE)])
+    found = SuggestionStore(store.db)
+    amid = BULLET_ARTICLE.index("Amid")
+    sentence_end = BULLET_ARTICLE.index("January.") + len("January.")
+    paragraph_end = BULLET_ARTICLE.index("U.N.") + len("U.N.")
+    old = Suggestion(amid, paragraph_end, "claim", {"score": 1.0}, "claims@1", "claim:figure")
+    found.add("a1", [old])
+    # The next version again, and the same text from a version that splits it differently.
+    same = Suggestion(amid, paragraph_end, "claim", {"score": 2.0}, "claims@2", "claim:figure")
+    shorter = Suggestion(amid, sentence_end, "claim", {"score": 2.0}, "claims@2", "claim:figure")
+    assert found.add("a1", [same, same]) == 0
+    found.add("a1", [shorter])
+    pending = [s for s in found.pending("a1", "ann") if s.label == "claim"]
+    assert [(s.text[:12], s.annotator) for s in pending] == [("Amid reports", "claims@2")]
+    assert pending[0].end == sentence_end
+
+
+def test_each_suggestion_keeps_the_rule_that_made_it(store, suggestions):
+    rules = suggestions.rules("a1")
+    by_text = {s.text: rules[s.id] for s in suggestions.pending("a1", "ann")}
+    assert by_text["100,000 vests"] == "figure:count"
+    assert by_text["12%"] == "figure:percent"
+    assert by_text['"We followed every rule,"'] == "quote:speaker-after"
+    assert all(rule.startswith(("figure:", "quote:", "claim:")) for rule in by_text.values())
+
+
+def test_the_rules_migration_is_additive_and_idempotent(store, suggestions):
+    from store.schema import MIGRATIONS
+
+    before = suggestions.rules("a1")
+    assert before
+    migration = next(m for m in MIGRATIONS if m.__name__.endswith("_suggestion_rules"))
+    migration(store.db)  # a file that has the table already keeps it, rows and all
+    assert suggestions.rules("a1") == before

@@ -127,7 +127,12 @@ async def test_m_from_the_panel_hides_it_and_the_text_keeps_its_keys(demo):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         await tag_audit_claim(app, pilot, audit)
-        await pilot.press("escape")
+        await pilot.press("escape")  # Esc closes the panel (issue 11): back to the text
+        assert app.screen.view.has_focus and not app.screen.matches_panel.display
+        await pilot.press("m")
+        assert app.screen.matches_panel.has_focus
+        app.screen.view.focus()  # (a click) away from the panel, which stays open
+        await pilot.pause()
         assert app.screen.view.has_focus and app.screen.matches_panel.display
         cursor = app.screen.view.cursor
         await pilot.press("l")  # in the text, l moves the cursor

@@ -1,4 +1,5 @@
-"""What the screens look like, at 80x24 and 120x40, with overlapping spans.
+"""What the screens look like, at 80x24 and 120x40, with overlapping spans,
+the footer (label keys first, the way back, ``?``) and the status line.
 
 Update after an intended change with ``pytest tests/test_tui_snapshots.py --snapshot-update``
 and look at the pictures in the report before committing them.
@@ -61,6 +62,20 @@ def test_annotate_without_colour_keeps_labels_apart(db, snap_compare, monkeypatc
         await settle(pilot.app, pilot)
 
     assert snap_compare(make_app(db), terminal_size=(80, 24), run_before=select)
+
+
+def test_span_edges_without_colour(db, snap_compare, monkeypatch):
+    """After ``>`` the status line says where the figure now ends, and the span is marked."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def end_moved(pilot) -> None:
+        await settle(pilot.app, pilot)
+        pilot.app.screen.view.move_to(FIRST.index("100,000") + 2)
+        await settle(pilot.app, pilot)
+        await pilot.press("greater_than_sign")
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(make_app(db), terminal_size=(80, 24), run_before=end_moved)
 
 
 def test_suggestions_without_colour_stay_apart_from_annotations(db, snap_compare, monkeypatch):

@@ -87,3 +87,21 @@ def screen_lines(app) -> list[str]:
     for x, line, content in _SVG_TEXT.findall(app.export_screenshot()):
         lines.setdefault(int(line), []).append((float(x), html.unescape(content).replace("\xa0", " ")))
     return ["".join(piece for _, piece in sorted(lines[n])).rstrip("\n") for n in sorted(lines)]
+
+
+_CELL_WIDTH = 12.2  # Textual's screenshot draws one terminal cell 12.2 units wide
+
+
+def screen_rows(app) -> list[str]:
+    """What the terminal shows, line by line, each piece at its own column
+    (``screen_lines`` joins the pieces, dropping the blank cells between them)."""
+    lines: dict[int, dict[int, str]] = {}
+    for x, line, content in _SVG_TEXT.findall(app.export_screenshot()):
+        lines.setdefault(int(line), {})[round(float(x) / _CELL_WIDTH)] = html.unescape(content).replace("\xa0", " ")
+    rows = []
+    for number in sorted(lines):
+        row = ""
+        for column, piece in sorted(lines[number].items()):
+            row = row.ljust(column) + piece
+        rows.append(row.rstrip())
+    return rows

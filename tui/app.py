@@ -28,8 +28,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from store.errors import StoreError
 from tui.article_hold import ArticleHold
-from tui.bindings import APP
-from tui.keymap import Keymap, load_keymap
+from tui.bindings import APP, ARTICLES, GENERAL, GROUPS, MATCHING, MOVE, REVIEWING, SELECT, SUGGESTIONS, TAG, TEAM, VIEW
+from tui.keymap import Keymap, key_label, load_keymap
 from tui.matching import MatchService
 from tui.safe_text import plain, visible
 from tui.screens.library import LibraryScreen
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from store.models import Label
 
 T = TypeVar("T")
+PALETTE_ORDER = (TAG, REVIEWING, SUGGESTIONS, ARTICLES, VIEW, MATCHING, TEAM, GENERAL, SELECT, MOVE)
 HANGUP_CODES = {signal.SIGHUP: 129, signal.SIGTERM: 143}
 
 
@@ -77,30 +78,55 @@ class ArticleCommands(Provider):
 
 
 class ActionCommands(Provider):
-    """Command palette: every action of the screen below, by its description."""
+    """Command palette: every action of the screen below, by its description and
+    keys (as people write them: ``alt+>``); with nothing typed, these first,
+    then the team's screens and the first articles."""
+
+    def _actions(self) -> list[tuple[str, Callable[[], Any]]]:
+        keys: dict[str, list[str]] = {}
+        found: dict[str, tuple[str, Callable[[], Any]]] = {}
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            # Textual's own bindings (no id: tab, ctrl+c, scrolling) are not claimdesk's actions.
+            if not binding.id or not binding.description or binding.action == "command_palette" or not active.enabled:
+                continue
+            keys.setdefault(binding.id, []).append(key_label(key))
+            found.setdefault(binding.id, (binding.description, lambda a=binding.action, n=active.node:
+                                          self.app.call_later(self.app.run_action, a, n)))
+        # Tagging first, moving last (the keys an annotator looks up most, first).
+        ordered = sorted(found, key=lambda binding_id: (not binding_id.startswith("label."),
+                                                        PALETTE_ORDER.index(GROUPS.get(binding_id, GENERAL))))
+        return [(f"{found[b][0]} ({' '.join(keys[b])})", found[b][1]) for b in ordered]
+
+    async def discover(self) -> Hits:
+        for name, run in self._actions():
+            yield DiscoveryHit(name, run)
+        for name, action in ScreenCommands.SCREENS:
+            yield DiscoveryHit(name, lambda a=action: self.app.call_later(self.app.run_action, a))
+        app = self.app
+        assert isinstance(app, ClaimdeskApp)
+        try:
+            first = await app.reader.submit(lambda store: store.articles.page(limit=10))
+        except StoreError:
+            return
+        for article in first:
+            yield DiscoveryHit(plain(f"Open: {article.title} ({article.outlet})"),
+                               lambda a=article.id: app.open_article(a), help=visible(article.id, keep_newlines=False))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for key, active in self.screen.active_bindings.items():
-            binding = active.binding
-            if not binding.description or binding.action in ("command_palette",):
-                continue
-            name = f"{binding.description} ({key})"
+        for name, run in self._actions():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name),
-                          lambda a=binding.action, n=active.node: self.app.call_later(self.app.run_action, a, n))
+                yield Hit(score, matcher.highlight(name), run)
 
 
 class ScreenCommands(Provider):
-    """Command palette: the team's screens, from anywhere."""
+    """Command palette: the team's screens, from anywhere (listed with nothing
+    typed by :class:`ActionCommands`, so that the order is fixed)."""
 
     SCREENS = (("Review queue: articles finished by several annotators", "review_queue"),
                ("Team statistics: progress and agreement", "stats"))
-
-    async def discover(self) -> Hits:
-        for name, action in self.SCREENS:
-            yield DiscoveryHit(name, lambda a=action: self.app.call_later(self.app.run_action, a))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -116,7 +142,9 @@ class ClaimdeskApp(App, inherit_bindings=False):
     TITLE = "claimdesk"
     CSS_PATH = "app.tcss"
     BINDINGS = APP
-    COMMANDS = App.COMMANDS | {ArticleCommands, ActionCommands, ScreenCommands}
+    # Only claimdesk's own commands: Textual's (Keys, Maximize, Screenshot,
+    # Theme) would come first and are not what an annotator is looking for.
+    COMMANDS = {ActionCommands, ArticleCommands, ScreenCommands}
 
     def __init__(self, db_path: Path | str, annotator: str, keymap: str | Keymap = "default",
                  *, user_keymap: Path | None = None) -> None:

@@ -114,6 +114,7 @@ ANNOTATE = [
     bind("annotate.toggle-span-list", "toggle_span_list", "Span list", VIEW),
     bind("annotate.toggle-matches", "toggle_matches", "Matches panel", MATCHING),
     bind("annotate.library", "library", "Library", ARTICLES),
+    bind("annotate.back", "back", "Back: the library", ARTICLES),
     bind("annotate.accept-suggestion", "accept_suggestion", "Accept the suggestion", SUGGESTIONS),
     bind("annotate.reject-suggestion", "reject_suggestion", "Reject the suggestion", SUGGESTIONS),
     bind("annotate.accept-all-suggestions", "accept_all_suggestions",
@@ -127,7 +128,7 @@ MATCHES = [
     bind("matches.open", "open", "Open match", MATCHING, show=True),
     bind("matches.link", "link", "Link: same claim", MATCHING, show=True),
     bind("matches.not-same", "not_same", "Not the same", MATCHING, show=True),
-    bind("matches.back", "back", "Back to the text", MATCHING, show=True),
+    bind("matches.back", "back", "Close: back to the text", MATCHING, show=True),
 ]
 
 CLAIMS_LIST = [

@@ -45,6 +45,11 @@ SCREENS = {
     "help": ("app", "help"),
 }
 
+# Pairs of bindings that may share a key on one screen: the first acts only
+# when it has something to act on, else the key goes on to the second (Esc
+# clears the selection when there is one, else goes back to the library).
+LAYERED = {frozenset({"annotate.clear-selection", "annotate.back"})}
+
 # Textual names a few characters its own way (see textual.keys).
 _KEY_NAME_REPLACEMENTS = {
     "solidus": "slash",
@@ -103,6 +108,42 @@ def normalise_key(key: str) -> str:
     except ValueError:
         return key
     return _KEY_NAME_REPLACEMENTS.get(name, name)
+
+
+# How a person reads a key name: Textual's long names, written short.
+_KEY_LABELS = {
+    "escape": "esc", "enter": "enter", "space": "space", "tab": "tab", "delete": "del", "backspace": "bksp",
+    "pageup": "PgUp", "pagedown": "PgDn", "home": "home", "end": "end",
+    "left": "←", "right": "→", "up": "↑", "down": "↓",
+    **{name: char for char, name in {"/": "slash", "\\": "backslash", "@": "at", "-": "minus", "+": "plus",
+                                      "_": "underscore"}.items()},
+}
+
+
+def key_label(key: str) -> str:
+    """A Textual key name as people write it: ``alt+greater_than_sign`` is ``alt+>``,
+    ``question_mark`` is ``?``, ``escape`` is ``esc``."""
+    key = key.strip()
+    modifiers, _, name = key.rpartition("+")
+    if not name:  # "ctrl++" or a bare "+"
+        modifiers, name = key[:-1].rstrip("+"), "+"
+    shown = _KEY_LABELS.get(name) or (name if len(name) == 1 else _character(name)) or name
+    return f"{modifiers}+{shown}" if modifiers else shown
+
+
+def _character(name: str) -> str | None:
+    """The character whose Unicode name is ``name`` (underscores for spaces or hyphens)."""
+    words = name.upper().split("_")
+    # Unicode writes some names with a hyphen (GREATER-THAN SIGN, HYPHEN-MINUS).
+    candidates = [" ".join(words)] + [" ".join(words[:i]) + "-" + " ".join(words[i:]) for i in range(1, len(words))]
+    for candidate in candidates:
+        try:
+            char = unicodedata.lookup(candidate)
+        except KeyError:
+            continue
+        if char.isprintable():
+            return char
+    return None
 
 
 def builtin_path(name: str) -> Path:
@@ -229,7 +270,7 @@ def check_clashes(keymap: Keymap) -> None:
             if _section_of(binding_id) not in sections:
                 continue
             for key in keymap.keys_of(binding_id):
-                if key in owner and owner[key] != binding_id:
+                if key in owner and owner[key] != binding_id and frozenset({owner[key], binding_id}) not in LAYERED:
                     first, second = owner[key], binding_id
                     # Blame the entry written last: that is the one the user just changed.
                     if _written_after(keymap, first, second):

@@ -132,14 +132,19 @@ def _read_document(path: Path, fmt: str, outlet: str, max_bytes: int) -> Article
         title = title.lstrip("#").strip()
     outlet = one_line(normalise_text(meta.get("outlet") or outlet))
     published = meta.get("published")
+    notes = []
+    if published and not is_date(published):
+        # The page's text is what matters: it goes in, without the date, and the user is told.
+        notes.append(f"the page's date {published[:40]!r} is not a date; stored without one")
+        published = None
     return ArticleRecord(
         source=source_name(path),
         id=f"{slug(outlet)}/{slug(path.stem)}",
         title=normalise_text(title),
         outlet=outlet,
         url=meta.get("url"),
-        # A page's date tag that is not a date is left out; the page's text is what matters.
-        published=published if published and is_date(published) else None,
+        published=published,
+        notes=notes,
         text=text,
     )
 

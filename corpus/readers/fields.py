@@ -129,7 +129,8 @@ def _spans(raw_text: str, text: str, value: Any) -> list[ImportedSpan] | str:
         if isinstance(claimed, str) and normalise_text(claimed) != text[mapped[0] : mapped[1]]:
             return f"spans[{n}] says its text is {claimed[:40]!r} but [{start}, {end}) covers {raw_text[start:end][:40]!r}"
         attrs = {k: v for k, v in item.items() if k not in _DERIVED_SPAN_KEYS and v is not None}
-        annotator = item.get("annotator") if isinstance(item.get("annotator"), str) else None
+        annotator = item.get("annotator")
+        annotator = one_line(normalise_text(annotator)) or None if isinstance(annotator, str) else None
         spans.append(ImportedSpan(start=mapped[0], end=mapped[1], label=label.strip().lower(), annotator=annotator, attrs=attrs))
     return spans
 

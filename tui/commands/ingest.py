@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable, Iterator
 import os
 import sys
 
@@ -86,6 +87,12 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress("ingesting", enabled=watched, total=total)
     printed = 0
 
+    def noted(items: Iterable) -> Iterator:
+        for item in items:  # an article that goes in with a remark (e.g. a page date that is no date)
+            for note in getattr(item, "notes", ()):
+                progress.print(f"{item.source}: note: {note}", file=sys.stderr)
+            yield item
+
     def report_batch(report: IngestReport) -> None:
         nonlocal printed
         for rejection in report.rejected[printed:]:
@@ -94,6 +101,6 @@ def run(args: argparse.Namespace) -> int:
         progress.update(report.ingested + report.duplicates + printed)
 
     with store, progress:
-        report = Ingester(store.db, on_batch=report_batch, suggest=not args.no_suggest).run(records)
+        report = Ingester(store.db, on_batch=report_batch, suggest=not args.no_suggest).run(noted(records))
     print(report.summary(into=store.path))
     return 1 if report.rejected else 0

@@ -39,8 +39,7 @@ def _figure(value: float | None, digits: int = 2) -> str:
 
 
 def _pair_lines(pair: PairStats) -> Iterator[str]:
-    yield (f"{pair.first} ~ {pair.second}: {pair.articles} article{'s' if pair.articles != 1 else ''}, "
-           f"{pair.tokens} tokens")
+    yield f"{pair.first} ~ {pair.second}: {counted(pair.articles, 'article')}, {counted(pair.tokens, 'token')}"
     yield f"  {'label':<12}{'F1 exact':>10}{'F1 overlap':>12}{'kappa':>8}{'spans':>12}"
     rows = [("all", pair.exact, pair.overlap, pair.kappa)]
     rows += [(label, f.exact, f.overlap, f.kappa) for label, f in pair.labels.items()]

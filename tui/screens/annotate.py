@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from textual import on
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 
 from corpus.figures import find_figures
 from corpus.numbers import find_numbers
@@ -40,10 +40,11 @@ from tui.screens.claim_matching import ClaimMatching
 from tui.safe_text import visible
 from tui.messages import ArticleOpened, CursorMoved, SearchChanged, SearchClosed, SearchNext, SpansChanged
 from tui.widgets.document_view import DocumentView
+from tui.widgets.key_footer import FooterItem, KeyFooter
 from tui.widgets.matches_panel import MatchesPanel
 from tui.widgets.search_bar import SearchBar
 from tui.widgets.span_list import SpanList
-from tui.widgets.span_paint import PaintedSpan
+from tui.widgets.span_paint import PaintedSpan, label_attribute
 from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -91,6 +92,8 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
         self._save_timer = None
         self._saved_cursor: int | None = None
         self._unsaved = 0
+        self._selecting = False
+        self._edge_mark: tuple[int, int] | None = None
 
     # Layout -------------------------------------------------------------------
 
@@ -106,7 +109,41 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
             yield self.view
             yield from self.side_panels()
         yield SearchBar(id="search")
-        yield Footer()
+        yield KeyFooter(id="footer")
+
+    # Where Esc leads when there is no selection to clear (the review screen: its queue).
+    BACK_TO = "library"
+
+    def footer_items(self) -> list[FooterItem]:
+        """The footer, most important first: the label keys, each in its label's
+        style, the suggestion keys, the panels, then the rest; the way back and
+        ``?`` always show."""
+        # The Matches panel's and the search bar's own keys, while they have the focus.
+        items = [FooterItem((("matches.open", "open"),)), FooterItem((("matches.link", "link"),)),
+                 FooterItem((("matches.not-same", "not same"),)), FooterItem((("search.next", "next"),))]
+        for label in self.app.labels or []:
+            if label.key:
+                style = Style(color=label.colour, **{label_attribute(label): True})
+                items.append(FooterItem(((f"label.{label.name}", label.name),), styles={f"label.{label.name}": style}))
+        items += [
+            FooterItem((("review.accept", "accept"), ("review.reject", "reject")), group="proposal"),
+            FooterItem((("annotate.accept-suggestion", "accept"), ("annotate.reject-suggestion", "reject")),
+                       group="suggestion"),
+            FooterItem((("annotate.toggle-span-list", "spans"), ("annotate.toggle-matches", "matches"),
+                        ("app.claims", "claims")), group="panels"),
+            FooterItem((("annotate.select-mode", "select"),), extra=True),
+            FooterItem((("annotate.select-sentence", "sentence"),), extra=True),
+            FooterItem((("annotate.undo", "undo"),), extra=True),
+            FooterItem((("annotate.delete-span", "delete"),), extra=True),
+            FooterItem((("annotate.span-end-previous", "end"), ("annotate.span-end-next", "end")), group="end", extra=True),
+            FooterItem((("annotate.search", "search"),), extra=True),
+            FooterItem((("annotate.mark-done", "done, next"),), extra=True),
+            FooterItem((("review.finish", "reviewed, next"),), extra=True),
+            FooterItem((("matches.back", "close"), ("search.close", "close"), ("annotate.clear-selection", "clear"),
+                        ("annotate.back", self.BACK_TO)), one_of=True, end=True),
+            FooterItem((("app.help", "more"),), end=True),
+        ]
+        return items
 
     def side_panels(self) -> Iterator[Widget]:
         """The panels to the right of the text."""
@@ -185,12 +222,12 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
     # Changing spans -------------------------------------------------------------
 
     def change(self, job: Callable[[Store], Span | None], *, move_cursor: bool = False,
-               nothing: str = "", report: str = "") -> None:
+               nothing: str = "", report: str = "", then: Callable[[Span], None] | None = None) -> None:
         """Run a store change in the writer thread, then reload and show the spans.
 
         ``job`` returns the span it changed (or None, reported as ``nothing``;
         else ``report`` is, when given); ``move_cursor`` puts the cursor
-        on that span afterwards.
+        on that span afterwards; ``then`` is called with it once it shows.
         """
         article_id = self.article_id
         self._unsaved += 1
@@ -212,6 +249,8 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
                 self.notify(report, timeout=3)
             if span is not None and move_cursor:
                 self.view.move_to(span.start)
+            if span is not None and then is not None:
+                then(span)
 
         def failed(error: Exception) -> None:
             self._saved_one()
@@ -307,7 +346,36 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
             return
         start, end = moved
         annotator = self.app.annotator
-        self.change(lambda store: store.spans.update(span.id, span.version, annotator, start=start, end=end))
+        self.change(lambda store: store.spans.update(span.id, span.version, annotator, start=start, end=end),
+                    then=lambda changed: self._mark_edge(changed, edge))
+
+    def _mark_edge(self, span: Span, edge: str) -> None:
+        """Say which edge moved and where the span now ends (or starts), and mark
+        its word at that edge until the cursor moves."""
+        piece = self.view.text[span.start:span.end]
+        words = piece.split()
+        cut = "…" if len(words) > 3 else ""
+        if edge == "end":
+            note = f"{span.label} now ends “{cut}{' '.join(words[-3:])}”"
+        else:
+            note = f"{span.label} now starts “{' '.join(words[:3])}{cut}”"
+        if edge == "end":
+            last = piece.rstrip().rsplit(maxsplit=1)[-1] if words else piece
+            self._edge_mark = (span.start + piece.rstrip().rindex(last), span.end)
+        else:
+            first = piece.lstrip().split(maxsplit=1)[0] if words else piece
+            self._edge_mark = (span.start, span.start + piece.index(first) + len(first))
+        self.view.add_class("-edge-mark")  # drawn in reverse video (app.tcss): seen without colour too
+        self.view.set_match(self._edge_mark)
+        self.status.show(note=note)
+
+    def _unmark_edge(self) -> None:
+        if self._edge_mark is not None:
+            self.view.remove_class("-edge-mark")
+            if self.view.match == self._edge_mark:
+                self.view.set_match(None)
+            self._edge_mark = None
+            self.status.show(note="")
 
     def moved_edges(self, start: int, end: int, edge: str, step: int) -> tuple[int, int] | None:
         """``(start, end)`` with one edge moved a word, or None (with a notice) when it cannot move."""
@@ -362,6 +430,11 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
     @on(CursorMoved)
     def cursor_moved(self, event: CursorMoved) -> None:
         selection = event.selection
+        self._unmark_edge()
+        if self.view.selecting != self._selecting:
+            # Esc now clears the selection, or goes back: the footer says which.
+            self._selecting = self.view.selecting
+            self.refresh_bindings()
         self.status.show(selection=selection[1] - selection[0] if selection else 0)
         self._update_current()
         if self._save_timer is not None:
@@ -458,6 +531,16 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
     def action_library(self) -> None:
         """Back to the library."""
         self.app.pop_screen()
+
+    def action_back(self) -> None:
+        """Esc: one level back. A selection is cleared first (by the document
+        view); an open panel closes; else back to the library."""
+        if self.view.selecting:
+            self.view.action_clear_selection()
+        elif self.matches_panel.display:
+            self.close_matches()
+        else:
+            self.action_library()
 
 
 def annotate_screen_class(labels: list[Label]) -> type[AnnotateScreen]:

@@ -51,9 +51,7 @@ class ClaimMatching:
         """Show the Matches panel and go into it; from inside it, hide it."""
         panel = self.matches_panel
         if panel.display and panel.has_focus:
-            panel.display = False
-            self._fold_span_list()
-            self.view.focus()
+            self.close_matches()
             return
         if not panel.display:
             panel.display = True
@@ -62,8 +60,14 @@ class ClaimMatching:
             self.match_claim(self.claim_under_cursor(), again=True)
         panel.focus()
 
-    def on_matches_panel_back(self, event: MatchesPanel.Back) -> None:
+    def close_matches(self) -> None:
+        """Hide the Matches panel and give the keys back to the text."""
+        self.matches_panel.display = False
+        self._fold_span_list()
         self.view.focus()
+
+    def on_matches_panel_back(self, event: MatchesPanel.Back) -> None:
+        self.close_matches()
 
     # When to match ------------------------------------------------------------------
 

@@ -13,11 +13,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from tui.bindings import LIBRARY
 from tui.messages import ArticleChosen, PageWanted
 from tui.safe_text import visible
+from tui.widgets.key_footer import FooterItem, KeyFooter
 from tui.widgets.library_table import LibraryTable
 
 if TYPE_CHECKING:
@@ -78,7 +79,22 @@ class LibraryScreen(Screen):
         yield search
         yield LibraryTable(id="library-table")
         yield Static(id="library-empty")
-        yield Footer()
+        yield KeyFooter(id="footer")
+
+    def footer_items(self) -> list[FooterItem]:
+        """The footer, most important first (Esc here only clears filters: the library is the top)."""
+        filtered = bool(self.outlet or self.status or self.title_query)
+        return [
+            FooterItem((("library.open", "open"),)),
+            FooterItem((("library.search", "search"),)),
+            FooterItem((("library.filter-outlet", "outlet"), ("library.filter-status", "status")), group="filter"),
+            *([FooterItem((("library.clear-filters", "clear filters"),))] if filtered else []),
+            FooterItem((("library.next-unfinished", "next unfinished"),), extra=True),
+            FooterItem((("library.review-queue", "review"), ("library.stats", "stats"), ("app.claims", "claims")),
+                       group="team", extra=True),
+            FooterItem((("app.help", "more"),), end=True),
+            FooterItem((("app.quit", "quit"),), end=True),
+        ]
 
     @property
     def table(self) -> LibraryTable:
@@ -176,6 +192,7 @@ class LibraryScreen(Screen):
                 header.append(f" · {name}: ")
                 header.append(visible(value, keep_newlines=False), "italic")
         self.query_one("#library-header", Static).update(header)
+        self.query_one(KeyFooter).refresh()  # clear-filters shows while a filter is on
 
     @on(PageWanted)
     def turn_page(self, event: PageWanted) -> None:

@@ -99,6 +99,7 @@ class ReviewScreen(AnnotateScreen):
     """One article's proposals and its gold layer; see the module docstring."""
 
     BINDINGS = REVIEW
+    BACK_TO = "queue"  # Esc goes back to the review queue (the library is under it)
     SHOWS_SUGGESTIONS = False  # its dim spans are undecided proposals
 
     def __init__(self, article_id: str, cursor: int | None = None) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Static
 from store.stats import PairStats, TeamStats, team_stats
 from tui.bindings import STATS
 from tui.safe_text import visible
+from corpus.plural import counted
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
@@ -102,9 +103,9 @@ def _pairs(title: str, pairs: list[PairStats], empty: str) -> RenderableType:
 def render(stats: TeamStats) -> RenderableType:
     """Every section of the screen."""
     if not stats.annotators:
-        return Text(f"{stats.articles} articles. Nobody has annotated yet: the figures appear as the team works.")
+        return Text(f"{counted(stats.articles, 'article')}. Nobody has annotated yet: the figures appear as the team works.")
     return Group(
-        Text(f"{stats.articles} articles, {stats.reviewed} reviewed", style="bold"),
+        Text(f"{counted(stats.articles, 'article')}, {stats.reviewed} reviewed", style="bold"),
         Text(""),
         _people(stats),
         Text(""),

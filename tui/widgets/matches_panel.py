@@ -126,7 +126,7 @@ class MatchesPanel(OptionList, inherit_bindings=False):
             self.match = match
 
     class Back(Message):
-        """Return to the text, leaving the panel open."""
+        """Close the panel and return to the text."""
 
     class Note(Message):
         """Show a note (posted from the matcher's thread: how far an index has got)."""
@@ -257,7 +257,7 @@ class MatchesPanel(OptionList, inherit_bindings=False):
         self._post_with_selected(self.NotSame)
 
     def action_back(self) -> None:
-        """Back to the text; the panel stays."""
+        """Close the panel: back to the text (``m`` opens it again)."""
         self.post_message(self.Back())
 
     def _on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
