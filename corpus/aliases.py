@@ -73,7 +73,7 @@ _GROUPS: dict[str, tuple[str, ...]] = {
     "UN": ("the United Nations", "United Nations"),
     "IAEA": ("the International Atomic Energy Agency", "International Atomic Energy Agency",
              "the UN nuclear watchdog", "UN nuclear watchdog"),
-    "Verkhovna Rada": ("the Ukrainian parliament", "Ukrainian parliament", "Ukraine's parliament", "the Rada", "Rada"),
+    "Ukrainian parliament": ("the Verkhovna Rada", "Verkhovna Rada", "Ukraine's parliament", "the Rada", "Rada"),
     # Spelling variants and full names of people.
     "Zelensky": ("Volodymyr Zelensky", "Volodymyr Zelenskyy", "Zelenskyy", "Zelenskiy", "Zelenskii", "Zelenski",
                  "President Zelensky", "President Zelenskyy"),

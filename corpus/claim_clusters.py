@@ -34,7 +34,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from corpus.claim_match import DEFAULT_THRESHOLD, Conflict, judge, pair_similarities, similarity
+from corpus.claim_match import (
+    DEFAULT_THRESHOLD, SEMANTIC_WEIGHT, Conflict, fused_score, judge, pair_similarities, similarity,
+)
 from corpus.claim_text import ClaimText, candidate_terms, prepare_claim
 
 # How many of its rarest terms file a claim into blocks. More finds more
@@ -202,6 +204,7 @@ def cluster_claims(
     previous: Clustering | None = None,
     workers: int = 1,
     prepared: dict[Hashable, ClaimText] | None = None,
+    embeddings: np.ndarray | None = None,
 ) -> Clustering:
     """Cluster ``(key, text)`` claims; see the module docstring.
 
@@ -210,6 +213,9 @@ def cluster_claims(
     ``previous`` is the clustering of an earlier run, whose ids are kept.
     ``prepared`` holds claims already prepared (:func:`prepare_claim` of
     their text, by key) and gets those prepared here.
+    ``embeddings`` (row i: the unit vector of the i-th claim, from
+    :mod:`corpus.semantic`) turn the semantic scorer on: pairs are scored
+    with :func:`corpus.claim_match.fused_score`.
     """
     keys: list[Hashable] = []
     texts: list[ClaimText] = []
@@ -221,7 +227,9 @@ def cluster_claims(
             if prepared is not None:
                 prepared[key] = claim
         texts.append(claim)
-    return _Clusterer(keys, texts, threshold, workers).run(links, not_same, previous)
+    clusterer = _Clusterer(keys, texts, threshold, workers)
+    clusterer.embeddings = embeddings
+    return clusterer.run(links, not_same, previous)
 
 
 class _Clusterer:
@@ -231,6 +239,14 @@ class _Clusterer:
         self.cluster_of: list[int | None] = [None] * len(keys)
         self.members: dict[int, set[int]] = defaultdict(set)
         self.leader: dict[int, int] = {}
+        self.embeddings: np.ndarray | None = None
+
+    def _pair_score(self, i: int, j: int) -> float:
+        """The score of claims ``i`` and ``j``: words, blended with their cosine when there are embeddings."""
+        lexical = similarity(self.claims[i], self.claims[j])
+        if self.embeddings is None:
+            return lexical
+        return fused_score(lexical, float(self.embeddings[i] @ self.embeddings[j]))
 
     def _match(self, scope: list[int]) -> None:
         """Matching pairs among the claims of ``scope`` (indices, ascending) with an
@@ -238,9 +254,16 @@ class _Clusterer:
         every claim's matching neighbours as compressed rows."""
         local = np.array(scope, dtype=np.int64)
         open_ = np.array([self.cluster_of[i] is None for i in scope], dtype=bool)
-        left, right, self.scores, _ = matching_pairs([self.claims[i] for i in scope], self.threshold,
+        # With embeddings a pair needs fewer shared words: as few as a cosine of 1 allows.
+        floor = self.threshold if self.embeddings is None else (self.threshold - 100.0 * SEMANTIC_WEIGHT) / (1.0 - SEMANTIC_WEIGHT)
+        left, right, self.scores, _ = matching_pairs([self.claims[i] for i in scope], floor,
                                                      workers=self.workers, needed=open_)
         self.left, self.right = local[left], local[right]
+        if self.embeddings is not None:
+            cosines = np.einsum("ij,ij->i", self.embeddings[self.left], self.embeddings[self.right])
+            fused = (1.0 - SEMANTIC_WEIGHT) * self.scores + SEMANTIC_WEIGHT * 100.0 * np.maximum(cosines, 0.0)
+            close = fused >= self.threshold
+            self.left, self.right, self.scores = self.left[close], self.right[close], fused[close].astype(np.float32)
         source = np.concatenate([self.left, self.right]).astype(np.int32)
         order = np.argsort(source, kind="stable")
         self.neighbour = np.concatenate([self.right, self.left]).astype(np.int32)[order]
@@ -343,7 +366,7 @@ class _Clusterer:
             leader = self.leader[cluster]
             score = near.get(leader)
             if score is None:
-                score = similarity(claim, self.claims[leader])
+                score = self._pair_score(item, leader)
             if score >= self.threshold:
                 ranked.append((-score, cluster, leader))
         for negative_score, cluster, leader in sorted(ranked):

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corpus.claim_match import DEFAULT_THRESHOLD, MatchVerdict, judge, similarity_matrix
+from corpus.claim_match import DEFAULT_THRESHOLD, SEMANTIC_WEIGHT, MatchVerdict, judge, similarity_matrix
 from corpus.claim_text import candidate_terms, prepare_claim
 
 # Claims rescored with rapidfuzz per query. 64 found 99% of the exhaustive
@@ -71,6 +71,10 @@ class NumberedClaimIndex:
         self._present = bytearray()
         self._postings: dict[str, array] = {}
         self._count = 0
+        # The semantic scorer's vectors, row = claim number (float16: half the
+        # memory, and only a pool's rows are read per query); None until
+        # :meth:`set_vector` is first called. A row of zeros: no vector yet.
+        self._vectors: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self._count
@@ -94,6 +98,32 @@ class NumberedClaimIndex:
                 posting = self._postings[term] = array("i")
             posting.append(number)
         return number
+
+    def set_vector(self, number: int, vector: np.ndarray) -> None:
+        """Keep the unit vector of claim ``number`` (its sentence embedding) for semantic scoring."""
+        if self._vectors is None:
+            self._vectors = np.zeros((max(1024, len(self._ends)), len(vector)), dtype=np.float16)
+        if number >= len(self._vectors):
+            grown = np.zeros((max(number + 1, 2 * len(self._vectors)), self._vectors.shape[1]), dtype=np.float16)
+            grown[:len(self._vectors)] = self._vectors
+            self._vectors = grown
+        self._vectors[number] = vector
+
+    def vector(self, number: int) -> np.ndarray | None:
+        """The vector kept for claim ``number``, or None."""
+        if self._vectors is None or number >= len(self._vectors) or not self._vectors[number].any():
+            return None
+        return self._vectors[number].astype(np.float32)
+
+    def missing_vectors(self) -> list[int]:
+        """Numbers of the present claims that have no vector yet."""
+        present = np.frombuffer(self._present, dtype=np.uint8).astype(bool)
+        if self._vectors is None:
+            return np.flatnonzero(present).tolist()
+        has = np.zeros(len(present), dtype=bool)
+        rows = min(len(present), len(self._vectors))
+        has[:rows] = self._vectors[:rows].any(axis=1)
+        return np.flatnonzero(present & ~has).tolist()
 
     def remove(self, number: int) -> None:
         """Forget claim ``number``. Its entries stay, skipped, until :meth:`compact`."""
@@ -124,6 +154,9 @@ class NumberedClaimIndex:
         new_ends = array("q")
         new_ends.frombytes(np.cumsum(lengths[present]).astype(np.int64).tobytes())
         self._words, self._ends, self._postings = bytearray(kept.tobytes()), new_ends, postings
+        if self._vectors is not None:
+            rows = present[:len(self._vectors)]
+            self._vectors = np.ascontiguousarray(self._vectors[:len(present)][rows])
         self._present = bytearray(b"\x01" * self._count)
         return renumber
 
@@ -149,13 +182,17 @@ class NumberedClaimIndex:
             unique, overlap = unique[best], overlap[best]
         return unique[overlap >= 0]
 
-    def query(self, text: str, k: int, texts: TextsByNumber, *, exclude: int | None = None) -> list[Candidate]:
+    def query(self, text: str, k: int, texts: TextsByNumber, *, exclude: int | None = None,
+              vector: np.ndarray | None = None) -> list[Candidate]:
         """The ``k`` stored claims most like ``text``, best first, as candidates keyed by number.
 
         ``texts`` gives the texts of the claims of a list of numbers (None
         for one gone since); it is called once, for at most ``k`` numbers.
         ``exclude`` leaves out one number. Near misses are included, as in
-        :meth:`ClaimIndex.query`.
+        :meth:`ClaimIndex.query`. With ``vector`` (the query's embedding)
+        the pool is ranked and judged on the fused score
+        (:func:`corpus.claim_match.fused_score`) against the stored vectors;
+        a claim without a vector keeps its word score.
         """
         if not self._count or k <= 0:
             return []
@@ -164,18 +201,35 @@ class NumberedClaimIndex:
         if len(numbers) == 0:
             return []
         scores = similarity_matrix([claim.words], [self.words(number) for number in numbers.tolist()])[0]
-        order = np.argsort(-scores, kind="stable")[:k].tolist()
+        cosines = None
+        if vector is not None and self._vectors is not None:
+            # Only the pool is scored: a pair the words score below 68 cannot
+            # reach the threshold however close the meaning (SEMANTIC_WEIGHT).
+            rows = np.minimum(numbers, len(self._vectors) - 1)
+            stored = self._vectors[rows].astype(np.float32)
+            stored[numbers >= len(self._vectors)] = 0.0
+            cosines = stored @ np.asarray(vector, dtype=np.float32)
+            has = stored.any(axis=1)
+            fused = (1.0 - SEMANTIC_WEIGHT) * scores + SEMANTIC_WEIGHT * 100.0 * np.maximum(cosines, 0.0)
+            ranked = np.where(has, fused, scores).astype(np.float32)
+        else:
+            ranked = scores
+        order = np.argsort(-ranked, kind="stable")[:k].tolist()
         best = [int(numbers[position]) for position in order]
         candidates = []
-        for number, position, stored in zip(best, order, texts(best)):
-            if stored is None:
+        for number, position, stored_text in zip(best, order, texts(best)):
+            if stored_text is None:
                 continue
             score = float(scores[position])
-            if score >= self.threshold:
-                verdict = judge(claim, prepare_claim(stored), score, self.threshold)
+            semantic = None
+            if cosines is not None and has[position]:
+                semantic = float(cosines[position])
+            if float(ranked[position]) >= self.threshold:
+                verdict = judge(claim, prepare_claim(stored_text), score, self.threshold, semantic=semantic)
             else:
-                verdict = MatchVerdict(score=score, same=False)
-            candidates.append(Candidate(key=number, text=stored, verdict=verdict))
+                verdict = MatchVerdict(score=float(ranked[position]), same=False,
+                                       **({} if semantic is None else {"lexical": score, "semantic": semantic}))
+            candidates.append(Candidate(key=number, text=stored_text, verdict=verdict))
         return candidates
 
 
@@ -262,13 +316,30 @@ class ClaimIndex:
         found = self.texts(keys)
         return [found.get(key) for key in keys]
 
-    def query(self, text: str, k: int = 10, *, exclude: Hashable | None = None) -> list[Candidate]:
+    def set_vector(self, key: Hashable, vector: np.ndarray) -> None:
+        """Keep the embedding of the claim stored under ``key`` (an unknown key is ignored)."""
+        number = self._number_of.get(key)
+        if number is not None:
+            self.claims.set_vector(number, vector)
+
+    def vector(self, key: Hashable) -> np.ndarray | None:
+        """The embedding kept for ``key``, or None."""
+        number = self._number_of.get(key)
+        return None if number is None else self.claims.vector(number)
+
+    def missing_vectors(self) -> list[Hashable]:
+        """Keys of the claims that have no embedding yet."""
+        return [self._keys[number] for number in self.claims.missing_vectors()]
+
+    def query(self, text: str, k: int = 10, *, exclude: Hashable | None = None,
+              vector: np.ndarray | None = None) -> list[Candidate]:
         """The ``k`` stored claims most like ``text``, best first, each with its verdict.
 
         ``exclude`` leaves out one key (the claim being matched, when it is
         stored too). Candidates below the threshold are included, so the
         caller sees near misses; ``verdict.same`` says which are matches and
-        ``verdict.conflict`` which contradict the query.
+        ``verdict.conflict`` which contradict the query. ``vector`` (the
+        query's embedding) turns the semantic scorer on.
         """
-        found = self.claims.query(text, k, self._texts_of, exclude=self._number_of.get(exclude))
+        found = self.claims.query(text, k, self._texts_of, exclude=self._number_of.get(exclude), vector=vector)
         return [Candidate(self._keys[c.key], c.text, c.verdict) for c in found]

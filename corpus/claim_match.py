@@ -53,6 +53,15 @@ Conflict = Literal["figure", "negation", "direction", "roles"]
 # the rapidfuzz scorers and blends tried.
 CONTAINMENT_MARGIN = 10.0
 DEFAULT_THRESHOLD = 84.0
+# With a semantic score (the cosine of two sentence embeddings,
+# :mod:`corpus.semantic`), the score the threshold applies to is
+# SEMANTIC_WEIGHT * 100 * cosine + (1 - SEMANTIC_WEIGHT) * word score: the
+# same threshold, so a pair must still share many words unless the model
+# calls it a near paraphrase (a word score of 68 needs a cosine of 1).
+# Chosen on the tune half of tests/data/claim_rewordings.jsonl
+# (docs/matching.md): weights .3 to .5 and thresholds 83 to 85 gave the same
+# recall within .03 at precision >= .95.
+SEMANTIC_WEIGHT = 0.5
 # How far a qualified figure ("about 100,000") may sit from the other value.
 _APPROX_TOLERANCE = 0.10
 
@@ -73,6 +82,14 @@ class MatchVerdict:
     same: bool
     conflict: Conflict | None = None
     figures: tuple[tuple[str, str], ...] = ()
+    # With the semantic scorer: the word score alone and the embeddings'
+    # cosine (``score`` is then their blend, :func:`fused_score`).
+    lexical: float | None = None
+    semantic: float | None = None
+    # Why a pair matched: "lexical" (the words alone reach the threshold) or
+    # "semantic" (only with the embeddings), and "alias" when an alias
+    # rewrote either claim. Empty when not the same.
+    reasons: tuple[str, ...] = ()
 
 
 def word_similarity(a: str, b: str) -> float:
@@ -235,35 +252,67 @@ def swapped_roles(a: ClaimText, b: ClaimText) -> bool:
     return bool((subjects_a - subjects_b) & names_b) and bool((subjects_b - subjects_a) & names_a)
 
 
-def judge(a: ClaimText, b: ClaimText, score: float, threshold: float = DEFAULT_THRESHOLD) -> MatchVerdict:
+def fused_score(lexical: float, semantic: float | None) -> float:
+    """The score the threshold applies to: the word score, or with a cosine, the blend
+    of :data:`SEMANTIC_WEIGHT`."""
+    if semantic is None:
+        return lexical
+    return (1.0 - SEMANTIC_WEIGHT) * lexical + SEMANTIC_WEIGHT * 100.0 * max(0.0, float(semantic))
+
+
+def judge(a: ClaimText, b: ClaimText, score: float, threshold: float = DEFAULT_THRESHOLD,
+          *, semantic: float | None = None) -> MatchVerdict:
     """The verdict for two prepared claims whose word similarity is ``score``.
 
     For callers that score many pairs at once (:func:`similarity_matrix`)
-    and need the guards only on the pairs that reach the threshold.
+    and need the guards only on the pairs that reach the threshold. With
+    ``semantic`` (the cosine of their embeddings) the threshold applies to
+    :func:`fused_score`; the guards veto either way.
     """
-    if score < threshold or a.word_count < MIN_WORDS or b.word_count < MIN_WORDS:
-        return MatchVerdict(score=score, same=False)
+    fused = fused_score(score, semantic)
+    extra = {} if semantic is None else {"lexical": score, "semantic": float(semantic)}
+    if fused < threshold or a.word_count < MIN_WORDS or b.word_count < MIN_WORDS:
+        return MatchVerdict(score=fused, same=False, **extra)
+    conflict, figures = _guard(a, b)
+    if conflict is None and figures is not None and semantic is not None and score < threshold \
+            and len(a.figures) != len(b.figures):
+        # Embeddings barely see numbers: a figure only one claim states is
+        # extra detail when the words match, another claim when only the
+        # meaning does ("3.5% in January" / "3.5% in January 2027, after a 5% rise").
+        figures = None
+    if conflict is not None or figures is None:
+        return MatchVerdict(score=fused, same=False, conflict=conflict, figures=figures or (), **extra)
+    reasons = ("lexical" if semantic is None or score >= threshold else "semantic",)
+    if a.aliased or b.aliased:
+        reasons += ("alias",)
+    return MatchVerdict(score=fused, same=True, reasons=reasons, **extra)
+
+
+def _guard(a: ClaimText, b: ClaimText) -> tuple[Conflict | None, tuple[tuple[str, str], ...] | None]:
+    """``(conflict, figures)`` of the guards; figures None when another subject makes them not the same."""
     if _different_names(a, b):
-        return MatchVerdict(score=score, same=False)
+        return None, None
     if a.negated != b.negated:
-        return MatchVerdict(score=score, same=False, conflict="negation")
+        return "negation", ()
     disagreements = tuple((fa.text, fb.text) for fa, fb in figure_disagreements(a.figures, b.figures))
     disagreements += _number_disagreements(a, b)
     if disagreements:
-        return MatchVerdict(score=score, same=False, conflict="figure", figures=disagreements)
+        return "figure", disagreements
     if _opposite_directions(a, b):
-        return MatchVerdict(score=score, same=False, conflict="direction")
+        return "direction", ()
     if swapped_roles(a, b):
-        return MatchVerdict(score=score, same=False, conflict="roles")
-    return MatchVerdict(score=score, same=True)
+        return "roles", ()
+    return None, ()
 
 
-def compare(a: str | ClaimText, b: str | ClaimText, threshold: float = DEFAULT_THRESHOLD) -> MatchVerdict:
+def compare(a: str | ClaimText, b: str | ClaimText, threshold: float = DEFAULT_THRESHOLD,
+            *, semantic: float | None = None) -> MatchVerdict:
     """Whether claims ``a`` and ``b`` are the same claim, and if not, whether they conflict.
 
     Either may be raw text or already prepared with
-    :func:`corpus.claim_text.prepare_claim`.
+    :func:`corpus.claim_text.prepare_claim`; ``semantic`` is the cosine of
+    their embeddings when the semantic scorer is on.
     """
     prepared_a = a if isinstance(a, ClaimText) else prepare_claim(a)
     prepared_b = b if isinstance(b, ClaimText) else prepare_claim(b)
-    return judge(prepared_a, prepared_b, similarity(prepared_a, prepared_b), threshold)
+    return judge(prepared_a, prepared_b, similarity(prepared_a, prepared_b), threshold, semantic=semantic)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.aliases import apply_aliases
+from corpus.aliases import apply_aliases, fold_diacritics
 from corpus.figures import Figure, find_figures, singular
 from corpus.numbers import SCALE_WORDS, find_numbers
 
@@ -178,6 +178,8 @@ class ClaimText:
     # The names in the attribution ("Kyiv said ...": who speaks, and the
     # actor when the body starts with a pronoun: "Kyiv said it was ready").
     speakers: tuple[str, ...] = ()
+    # Whether an alias (corpus.aliases) rewrote a name of the body.
+    aliased: bool = False
 
 
 def unify_marks(text: str) -> str:
@@ -253,6 +255,14 @@ _CLAUSE_END = re.compile(r"[,;:]|\b(?:when|while|after|before|because|as|since|u
 PRONOUN_SUBJECT = re.compile(r"^\s*(?:it|its|he|his|she|her|they|their)\b", re.IGNORECASE)
 
 
+# Days and months are capitalised but play no role: "On Saturday the panda
+# at Calder Zoo ..." / "Calder Zoo's panda ... on Saturday".
+_TIME_NAMES = frozenset(
+    word[:_TERM_LENGTH] for word in "monday tuesday wednesday thursday friday saturday sunday january february "
+    "march april may june july august september october november december".split()
+)
+
+
 def first_clause(text: str) -> str:
     """``text`` up to its first comma or subordinating word."""
     end = _CLAUSE_END.search(text)
@@ -273,7 +283,7 @@ def actor_places(text: str) -> tuple[tuple[str, int], ...]:
     for match in _CASED_WORD.finditer(text):
         word = match.group()
         token = word.lower().removesuffix("'s")[:_TERM_LENGTH]
-        if not word[0].isupper() or token in _STOPWORDS:
+        if not word[0].isupper() or token in _STOPWORDS or token in _TIME_NAMES:
             continue
         gap = text[previous_end:match.start()]
         if run_end is not None and (not gap.strip() or _ACTOR_LINK.fullmatch(gap)):
@@ -328,6 +338,7 @@ def prepare_claim(text: str) -> ClaimText:
         word_count=sum(token not in NEGATIONS for token in tokens),
         actors=actor_places(first_clause(aliased_body)),
         speakers=speakers,
+        aliased=aliased_body != fold_diacritics(body),
     )
 
 

@@ -276,3 +276,12 @@ def load_encoder(folder: Path) -> SentenceEncoder:
     vocabulary = (folder / "vocab.txt").read_text(encoding="utf-8").splitlines()
     return SentenceEncoder(read_safetensors(folder / "model.safetensors"), config, vocabulary,
                            name=str(config.get("_name_or_path", folder.name)))
+
+
+def embedding_text(text: str) -> str:
+    """What is embedded for a claim: its text with the active aliases applied
+    ("Brussels" → "EU"), which raised the tune half's cosines of rewordings
+    more than those of hard negatives (docs/matching.md)."""
+    from corpus.aliases import apply_aliases
+
+    return apply_aliases(text)

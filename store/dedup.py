@@ -22,18 +22,21 @@ from corpus.claim_match import DEFAULT_THRESHOLD, Conflict
 from store.claim_sentences import SentenceIndex
 from store.claims import Claim, ClaimStore
 from store.index_cache import MATCHING_CODE, code_version, index_cache_path, load_index_cache, save_index_cache
-from store.settings import read_int_setting, write_setting
+from store.settings import read_int_setting, read_setting, write_setting
 
 # What the leaders cache holds; another format is rebuilt.
 _LEADERS_FORMAT = 1
 
 # The latest claim decision the last run took into account.
 _DECISIONS_SEEN = "dedup.decisions_seen"
+# The semantic model the last run scored with ("" for none): another one
+# (or none) reclusters every claim.
+_SCORER = "dedup.semantic_model"
 
 # Untagged sentences listed per cluster.
 UNTAGGED_PER_CLUSTER = 10
 
-# (phase, done, total or None): "reading", "clustering", "saving", "indexing", "untagged".
+# (phase, done, total or None): "reading", "embedding", "clustering", "saving", "indexing", "untagged".
 ProgressHook = Callable[[str, int, "int | None"], None]
 
 
@@ -104,6 +107,7 @@ def dedup(
     workers: int = 1,
     full: bool = False,
     cache: Path | None = None,
+    embedder=None,
 ) -> DedupReport:
     """Cluster the claims of the database and store the cluster ids; see the module docstring.
 
@@ -113,9 +117,12 @@ def dedup(
     sentences; without it they are left empty. ``workers`` is rapidfuzz's
     thread count. ``cache`` is a file (:func:`leaders_cache_path`) that keeps
     the leaders prepared for matching between runs; None keeps nothing.
+    ``embedder`` (:func:`store.embeddings.open_embedder`) turns the semantic
+    scorer on.
     """
     report = progress or (lambda phase, done, total: None)
-    changed = recluster(db, threshold=threshold, progress=report, workers=workers, full=full, cache=cache)
+    changed = recluster(db, threshold=threshold, progress=report, workers=workers, full=full, cache=cache,
+                        embedder=embedder)
     return stored_report(db, sentences=sentences, progress=report, changed=changed)
 
 
@@ -127,6 +134,7 @@ def recluster(
     workers: int = 1,
     full: bool = False,
     cache: Path | None = None,
+    embedder=None,
 ) -> int:
     """Bring the stored clusters up to date with the claims; returns how many
     claims got a new cluster id.
@@ -149,6 +157,9 @@ def recluster(
     apart = [(d.span_id, d.other_span) for d in decisions if d.decision == "not_same" and d.other_span]
     recent, latest_decision = store.decisions_since(read_int_setting(db, _DECISIONS_SEEN, 0))
     first = not store.has_clustered() and not store.leaders()
+    scorer = "" if embedder is None else embedder.model
+    if not first and (read_setting(db, _SCORER) or "") != scorer:
+        full = True  # the semantic scorer came or went: every pair is scored anew
     open_claims = store.open_claims()
     removed = store.removed_claims()
     if first or full:
@@ -173,11 +184,16 @@ def recluster(
         clusters={key: clustered[key] for key in claims if key in clustered and key not in open_claims},
         leaders=store.leaders(),
     )
+    embeddings = None
+    if embedder is not None:
+        texts = [claim.text for claim in claims.values()]
+        report("embedding", 0, len(texts))
+        embeddings = embedder.vectors(texts, on_progress=lambda done: report("embedding", done, len(texts)))
     report("clustering", 0, len(claims))
     prepared = _load_prepared(db, cache, claims)
     clustering = cluster_claims(
         ((key, claim.text) for key, claim in claims.items()), threshold=threshold, links=links, not_same=apart,
-        previous=previous, workers=workers, prepared=prepared,
+        previous=previous, workers=workers, prepared=prepared, embeddings=embeddings,
     )
     stored = {key: claim.cluster for key, claim in claims.items()}
     edges = {key: (claim.start, claim.end) for key, claim in claims.items()
@@ -188,6 +204,7 @@ def recluster(
     store.save_conflicts(_merged_conflicts(store, clustering, open_claims, removed, first))
     store.save_cluster_sizes()
     write_setting(db, _DECISIONS_SEEN, str(latest_decision))
+    write_setting(db, _SCORER, scorer)
     _save_prepared(db, cache, claims, prepared, clustering)
     return changed
 

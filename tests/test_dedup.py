@@ -81,12 +81,12 @@ def test_the_planted_figure_conflict_is_reported(tagged, capsys):
 def test_the_json_has_exactly_the_documented_shape(tagged, capsys):
     path, _ = tagged
     report = dedup_json(path, capsys)
-    assert set(report) == {"clusters", "conflicts"}
+    assert set(report) == {"scorer", "clusters", "conflicts"}
     for cluster in report["clusters"]:
         assert set(cluster) == {"id", "outlets", "members", "untagged"}
         assert cluster["outlets"] == sorted({m["outlet"] for m in cluster["members"]})
         for member in cluster["members"]:
-            assert set(member) == MEMBER_KEYS
+            assert set(member) == MEMBER_KEYS | {"matched_by"}
         for sentence in cluster["untagged"]:
             assert set(sentence) == {"article", "start", "end", "text", "score"}
     for conflict in report["conflicts"]:

@@ -91,3 +91,14 @@ def test_without_colour_every_combination_of_labels_looks_different():
         seen[attributes] = covering
     pending = painter.style((PaintedSpan("p", 0, 1, "claim", pending=True),))
     assert pending.dim and pending.bgcolor is None
+
+
+def test_the_cursor_steps_over_zero_width_characters():
+    text = "cafe\u0301 zero\u200bwidth"
+    layout = DocumentLayout(text)
+    layout.wrap(40)
+    accent, space = text.index("\u0301"), text.index("\u200b")
+    assert layout.cell_start(accent) == accent - 1  # on the e the accent sits on
+    assert layout.cell_end(accent - 1) == accent + 1
+    assert layout.cell_start(space) == space - 1
+    assert "\u200b".translate(layout.unsent) == "" and "\u0301".translate(layout.unsent) == "\u0301"

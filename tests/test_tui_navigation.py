@@ -79,6 +79,7 @@ async def test_stats_and_review_queue_from_the_library_close_on_esc(db):
     app = make_app(db)
     async with app.run_test(size=SMALL) as pilot:
         await settle(app, pilot)
+        assert footer(app) == "enter open  / search  o s filter  ctrl+r ctrl+t team  ? more  ctrl+q quit"
         for key in ("ctrl+t", "ctrl+r"):
             await press(app, pilot, key)
             assert not isinstance(app.screen, LibraryScreen)
@@ -228,11 +229,12 @@ async def test_moving_a_span_edge_says_where_it_now_ends_and_marks_the_span(db):
         figure = next(s for s in screen.spans if s.label == "figure")
         assert FIRST[figure.start:figure.end] == "100,000 vests and"
         assert "figure now ends “100,000 vests and”" in status(app)
-        assert view.match == (figure.start, figure.end)  # marked
+        assert FIRST[slice(*view.match)] == "and"  # the word at the moved edge is marked
         await press(app, pilot, "comma")  # the start a word left
         figure = next(s for s in screen.spans if s.label == "figure")
         assert FIRST[figure.start:figure.end] == "bought 100,000 vests and"
         assert "figure now starts “bought 100,000 vests…”" in status(app)
+        assert FIRST[slice(*view.match)] == "bought"
         await press(app, pilot, "l")  # moving on drops the mark and the note
         assert view.match is None and "now starts" not in status(app)
         with Store(db) as store:

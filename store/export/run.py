@@ -10,7 +10,7 @@ from store.sqlite import sqlite_utils
 
 from corpus.plural import counted
 from store.db import checkpoint
-from store.export.files import OutputFile, OutputFolder
+from store.export.files import OutputFile, OutputFolder, streams_into
 from store.export.formats import FORMATS
 from store.export.formats.base import ExportContext, ExportStats
 from store.export.query import ExportError, ExportFilter, ExportQuery
@@ -55,6 +55,8 @@ class ExportReport:
                 "tokens, and spaCy's char_span needs alignment_mode='expand' for them"
             )
         lines += self.notes
+        if FORMATS[self.format].left_out:
+            lines.append(FORMATS[self.format].left_out)
         return "\n".join(lines)
 
 
@@ -102,6 +104,8 @@ def export(
             "--out - (standard output) works for one jsonl or csv file"
             + (", not with --split" if split else f", not for {fmt}")
         )
+    if split and not to_stdout and (kind := streams_into(out)):
+        raise ExportError(f"--split writes a file per part beside --out, which is {kind} ({out}); name a file")
     labels, columns = _labels(db, flt)
     context = ExportContext(labels=labels, columns=columns, stats=ExportStats(), layers=layers, raw_csv=raw_csv)
     query = ExportQuery(flt)

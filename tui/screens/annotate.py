@@ -126,6 +126,7 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
                 style = Style(color=label.colour, **{label_attribute(label): True})
                 items.append(FooterItem(((f"label.{label.name}", label.name),), styles={f"label.{label.name}": style}))
         items += [
+            FooterItem((("review.accept", "accept"), ("review.reject", "reject")), group="proposal"),
             FooterItem((("annotate.accept-suggestion", "accept"), ("annotate.reject-suggestion", "reject")),
                        group="suggestion"),
             FooterItem((("annotate.toggle-span-list", "spans"), ("annotate.toggle-matches", "matches"),
@@ -137,6 +138,7 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
             FooterItem((("annotate.span-end-previous", "end"), ("annotate.span-end-next", "end")), group="end", extra=True),
             FooterItem((("annotate.search", "search"),), extra=True),
             FooterItem((("annotate.mark-done", "done, next"),), extra=True),
+            FooterItem((("review.finish", "reviewed, next"),), extra=True),
             FooterItem((("matches.back", "close"), ("search.close", "close"), ("annotate.clear-selection", "clear"),
                         ("annotate.back", self.BACK_TO)), one_of=True, end=True),
             FooterItem((("app.help", "more"),), end=True),
@@ -349,19 +351,27 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
 
     def _mark_edge(self, span: Span, edge: str) -> None:
         """Say which edge moved and where the span now ends (or starts), and mark
-        the span until the cursor moves."""
-        words = self.view.text[span.start:span.end].split()
+        its word at that edge until the cursor moves."""
+        piece = self.view.text[span.start:span.end]
+        words = piece.split()
         cut = "…" if len(words) > 3 else ""
         if edge == "end":
             note = f"{span.label} now ends “{cut}{' '.join(words[-3:])}”"
         else:
             note = f"{span.label} now starts “{' '.join(words[:3])}{cut}”"
-        self._edge_mark = (span.start, span.end)
+        if edge == "end":
+            last = piece.rstrip().rsplit(maxsplit=1)[-1] if words else piece
+            self._edge_mark = (span.start + piece.rstrip().rindex(last), span.end)
+        else:
+            first = piece.lstrip().split(maxsplit=1)[0] if words else piece
+            self._edge_mark = (span.start, span.start + piece.index(first) + len(first))
+        self.view.add_class("-edge-mark")  # drawn in reverse video (app.tcss): seen without colour too
         self.view.set_match(self._edge_mark)
         self.status.show(note=note)
 
     def _unmark_edge(self) -> None:
         if self._edge_mark is not None:
+            self.view.remove_class("-edge-mark")
             if self.view.match == self._edge_mark:
                 self.view.set_match(None)
             self._edge_mark = None

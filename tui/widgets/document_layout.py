@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from array import array
 from functools import lru_cache
 
@@ -45,6 +46,13 @@ class DocumentLayout:
         self.line_starts = starts
         special = {c for c in set(self.display) - {"\n"} if char_cells(c) != 1}
         self._special = re.compile("[" + re.escape("".join(sorted(special))) + "]") if special else None
+        zero = {c for c in special if char_cells(c) == 0}
+        self._zero = frozenset(zero)
+        # Zero-width characters that do not combine with the one before
+        # (ZWSP, ZWJ, BOM, variation selectors) are left out of what the
+        # terminal gets: terminals disagree on their width, and one that
+        # gives them a cell shifts the rest of the row off what was drawn.
+        self.unsent = {ord(c): None for c in zero if not unicodedata.combining(c)} or None
         self.width = 0
         self.row_starts = array("q")
         self.row_ends = array("q")
@@ -140,7 +148,7 @@ class DocumentLayout:
         """The offset shown at ``column`` of ``row`` (or the row's last offset)."""
         row = min(max(row, 0), self.row_count - 1)
         start, end = self.row_span(row)
-        last = end if self._ends_line(row) else max(start, end - 1)
+        last = end if self.ends_line(row) else max(start, end - 1)
         piece = self.display[start:end]
         if self._special is None or not self._special.search(piece):
             return min(start + max(column, 0), last)
@@ -151,9 +159,33 @@ class DocumentLayout:
                 return start + i
         return last
 
-    def _ends_line(self, row: int) -> bool:
+    def ends_line(self, row: int) -> bool:
+        """Whether ``row`` is the last row of its line (it also shows the newline)."""
         end = self.row_ends[row]
         return end == len(self.text) or self.text[end] == "\n"
+
+    def cell_start(self, offset: int) -> int:
+        """``offset``, or where the character it is part of starts on screen:
+        the cursor never sits on a zero-width character, which has no cell."""
+        if not self._zero or offset >= len(self.display) or self.display[offset] not in self._zero:
+            return offset
+        start = self.line_starts[self.line_of(offset)]
+        back = offset
+        while back > start and self.display[back] in self._zero:
+            back -= 1
+        if self.display[back] not in self._zero:
+            return back
+        return self.cell_end(offset)
+
+    def cell_end(self, offset: int) -> int:
+        """Where the character after ``offset`` starts: past the zero-width
+        characters (accents, joiners) shown with the one at ``offset``."""
+        end = offset + 1
+        if self._zero:
+            display = self.display
+            while end < len(display) and display[end] in self._zero:
+                end += 1
+        return end
 
     def last_offset(self) -> int:
         """The last place the cursor can be: the final character (or 0 when empty)."""

@@ -62,6 +62,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._goal_column: int | None = None
         self._generation = 0
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._painted: dict[int, tuple] = {}  # screen row -> the row state it was last painted with
         self._painter: SpanPainter | None = None
         self._dragging = False
 
@@ -72,7 +73,7 @@ class DocumentView(ScrollView, can_focus=True):
         self.layout_ = DocumentLayout(text)
         self.spans = SpanIndex(spans)
         self.anchor, self.select_mode, self.match = None, False, None
-        self.cursor = min(max(cursor, 0), self.layout_.last_offset())
+        self.cursor = self.layout_.cell_start(min(max(cursor, 0), self.layout_.last_offset()))
         self._relayout()
         self.scroll_to(y=max(0, self.layout_.row_of(self.cursor) - self.scrollable_content_region.height // 3),
                        animate=False)
@@ -98,7 +99,7 @@ class DocumentView(ScrollView, can_focus=True):
         """The selected text as ``[start, end)``, snapped to words when snapping is on."""
         if self.anchor is None:
             return None
-        start, end = min(self.anchor, self.cursor), max(self.anchor, self.cursor) + 1
+        start, end = min(self.anchor, self.cursor), self.layout_.cell_end(max(self.anchor, self.cursor))
         end = min(end, len(self.text))
         if self.snap:
             start, end = self.layout_.snap(start, end)
@@ -113,17 +114,16 @@ class DocumentView(ScrollView, can_focus=True):
     def move_to(self, offset: int, *, extend: bool = False, keep_goal: bool = False) -> None:
         """Put the cursor at ``offset``; ``extend`` grows the selection from where it was."""
         before = (self.cursor, self.selection)
-        old_row = self.layout_.row_of(self.cursor)
         if extend and self.anchor is None:
             self.anchor = self.cursor
         elif not extend and not self.select_mode:
             self.anchor = None
-        self.cursor = min(max(offset, 0), self.layout_.last_offset())
+        self.cursor = self.layout_.cell_start(min(max(offset, 0), self.layout_.last_offset()))
         if not keep_goal:
             self._goal_column = None
         if (self.cursor, self.selection) == before:
             return
-        self._refresh_change(before[1], old_row)
+        self._refresh_change()
         self._scroll_to_cursor()
         self._moved()
 
@@ -142,7 +142,7 @@ class DocumentView(ScrollView, can_focus=True):
             return
         target = {
             "left": lambda: cursor - 1,
-            "right": lambda: cursor + 1,
+            "right": lambda: layout.cell_end(cursor),
             "word_next": lambda: layout.next_word(cursor),
             "word_previous": lambda: layout.previous_word(cursor),
             "sentence_next": lambda: layout.next_sentence(cursor),
@@ -157,9 +157,8 @@ class DocumentView(ScrollView, can_focus=True):
     def action_select_mode(self) -> None:
         """Drop an anchor: movement extends the selection until Esc or a tag."""
         self.select_mode = not self.select_mode
-        before = self.selection
         self.anchor = self.cursor if self.select_mode else None
-        self._refresh_change(before, self.layout_.row_of(self.cursor))
+        self._refresh_change()
         self._moved()
 
     def action_select_sentence(self) -> None:
@@ -170,12 +169,10 @@ class DocumentView(ScrollView, can_focus=True):
 
     def select_range(self, start: int, end: int) -> None:
         """Select ``[start, end)``, the cursor on its last character."""
-        before = self.selection
-        old_row = self.layout_.row_of(self.cursor)
         self.select_mode = False
         self.anchor = start
-        self.cursor = max(start, end - 1)
-        self._refresh_change(before, old_row)
+        self.cursor = self.layout_.cell_start(max(start, end - 1))
+        self._refresh_change()
         self._scroll_to_cursor()
         self._moved()
 
@@ -183,9 +180,8 @@ class DocumentView(ScrollView, can_focus=True):
         """Drop the selection (and leave select mode)."""
         if self.anchor is None and not self.select_mode:
             return
-        before = self.selection
         self.anchor, self.select_mode = None, False
-        self._refresh_change(before, self.layout_.row_of(self.cursor))
+        self._refresh_change()
         self._moved()
 
     @property
@@ -201,9 +197,8 @@ class DocumentView(ScrollView, can_focus=True):
 
     def action_toggle_snap(self) -> None:
         """Turn snapping of the selection to word boundaries on or off."""
-        before = self.selection
         self.snap = not self.snap
-        self._refresh_change(before, self.layout_.row_of(self.cursor))
+        self._refresh_change()
         self.notify(f"Selection snaps to words: {'on' if self.snap else 'off'}", timeout=2)
         self._moved()
 
@@ -224,26 +219,18 @@ class DocumentView(ScrollView, can_focus=True):
         self._painter = None
         self.refresh()
 
-    def _refresh_change(self, old_selection: tuple[int, int] | None, old_row: int) -> None:
-        """Repaint only the rows whose look changed: the old and new cursor rows
-        and the rows where the selection grew or shrank."""
-        layout = self.layout_
-        rows = {old_row, layout.row_of(self.cursor)}
-        new = self.selection
-        edges = []
-        if old_selection != new:
-            if old_selection and new:
-                edges = [(old_selection[0], new[0]), (old_selection[1] - 1, new[1] - 1)]
-            else:
-                edges = [old_selection or new]
-        first, last = self.scroll_offset.y, self.scroll_offset.y + self.scrollable_content_region.height
-        for a, b in edges:
-            if a == b:
-                continue
-            low, high = layout.row_of(min(a, b)), layout.row_of(max(a, b))
-            rows.update(range(max(low, first), min(high, last) + 1))
-        for row in rows:
-            self.refresh_line(row)
+    def _refresh_change(self) -> None:
+        """Repaint only the visible rows whose look changed.
+
+        Each row is painted from :meth:`_row_state`, and the state it was
+        last painted with is kept per screen row, so the rows to repaint are
+        exactly those whose state differs now. Working out by hand which rows
+        a move touches missed some (a cursor at a wrap point showed on two
+        rows, and the stale one was never repainted)."""
+        top = self.scroll_offset.y
+        for y in range(self.scrollable_content_region.height):
+            if self._painted.get(y) != self._row_state(top + y):
+                self.refresh_line(top + y)
 
     def _scroll_to_cursor(self) -> None:
         row = self.layout_.row_of(self.cursor)
@@ -276,23 +263,33 @@ class DocumentView(ScrollView, can_focus=True):
             self.get_component_rich_style("document-view--match", partial=True),
         )
 
+    def _row_state(self, row: int) -> tuple:
+        """Everything that shows on ``row``: rows with equal states look the same."""
+        layout = self.layout_
+        if row >= layout.row_count:
+            return (row, self._generation)
+        start, end = layout.row_span(row)
+        # A row that ends its line also shows the newline, where the cursor
+        # can sit; a wrapped row's end offset is the next row's first.
+        stop = end + 1 if layout.ends_line(row) else end
+        cursor = self.cursor if start <= self.cursor < stop else None
+        return (row, self._generation, cursor, _clip(self.selection, start, stop), _clip(self.match, start, stop))
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         row = self.scroll_offset.y + y
-        layout = self.layout_
-        base = self.rich_style
-        if row >= layout.row_count:
-            return Strip.blank(width, base)
-        start, end = layout.row_span(row)
-        stop = end + 1  # the newline after the row's text, where the cursor can sit
-        cursor = self.cursor if start <= self.cursor < stop else None
-        selection = _clip(self.selection, start, stop)
-        match = _clip(self.match, start, stop)
-        key = (row, width, self._generation, cursor, selection, match)
-        strip = self._strips.get(key)
+        state = self._row_state(row)
+        self._painted[y] = state
+        strip = self._strips.get((state, width))
         if strip is None:
-            strip = self._render_row(start, end, cursor, selection, match, base).adjust_cell_length(width, base)
-            self._strips[key] = strip
+            base = self.rich_style
+            if row >= self.layout_.row_count:
+                strip = Strip.blank(width, base)
+            else:
+                start, end = self.layout_.row_span(row)
+                _row, _generation, cursor, selection, match = state
+                strip = self._render_row(start, end, cursor, selection, match, base).adjust_cell_length(width, base)
+            self._strips[state, width] = strip
         return strip
 
     def _render_row(self, start: int, end: int, cursor: int | None, selection: tuple[int, int] | None,
@@ -305,9 +302,10 @@ class DocumentView(ScrollView, can_focus=True):
         for pair in (selection, match):
             if pair:
                 points.update((min(pair[0], end), min(pair[1], end)))
+        layout = self.layout_
         if cursor is not None and cursor < end:
-            points.update((cursor, cursor + 1))
-        display = self.layout_.display
+            points.update((cursor, min(layout.cell_end(cursor), end)))
+        display, unsent = layout.display, layout.unsent
         segments = []
         ordered = sorted(points)
         for a, b in zip(ordered, ordered[1:]):
@@ -320,7 +318,8 @@ class DocumentView(ScrollView, can_focus=True):
                 style += selection_style
             if cursor is not None and a == cursor:
                 style += _cursor_within(cursor_style, selected)
-            segments.append(Segment(display[a:b], style))
+            text = display[a:b]
+            segments.append(Segment(text.translate(unsent) if unsent else text, style))
         if cursor is not None and cursor >= end:
             selected = selection is not None and selection[0] <= cursor < selection[1]
             segments.append(Segment(" ", base + _cursor_within(cursor_style, selected)))
