@@ -77,7 +77,11 @@ _TITLES = frozenset(
     prosecutor inspector engineer scientist researcher farmer teacher fisheries agriculture deputy
     campaigner activist newsagent resident driver nurse doctor student historian librarian novelist artist
     writer author mother father widow neighbour shopkeeper baker fisherman pilot miner soldier veteran
-    banker broker lecturer
+    banker broker lecturer envoy mediator ambassador diplomat negotiator chancellor premier vice speaker
+    counsellor warden superintendent commander admiral lieutenant sergeant bishop archbishop king queen prince
+    princess coach player striker founder presenter host editor correspondent reporter auditor regulator
+    ombudsman treasurer attorney solicitor barrister magistrate coroner surgeon consultant midwife firefighter
+    detective chief head boss president vice-president
     """.split()
 )
 _ROLE_BEFORE_NAME = re.compile(
@@ -186,6 +190,12 @@ def _count_words(inner: str) -> int:
     return len(_ANY_WORD.findall(inner))
 
 
+_SENTENCE_END = re.compile(r"[.!?][\"'”’»]?(?=\s)|\n")
+_QUOTED_SPAN = re.compile(r'"[^"\n]*"|“[^”\n]*”|„[^“\n]*“|«[^»\n]*»')
+_HIS = frozenset({"mr", "mr.", "sir", "lord", "king", "prince"})
+_HERS = frozenset({"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess"})
+
+
 class _People:
     """People named in an article, for expanding surnames and resolving pronouns."""
 
@@ -194,6 +204,7 @@ class _People:
         # (position, role words, full name): "Governor Alma Ruiz", "the finance
         # minister, Hugo Brandt", "Hugo Brandt, the finance minister".
         self.roles: list[tuple[int, frozenset[str], str]] = []
+        self.honorific: dict[str, str] = {}  # full name -> "mr", "ms", …
         full: dict[str, tuple[int, int]] = {}
         by_surname: dict[str, str] = {}
         runs: list[tuple[int, str]] = []
@@ -204,8 +215,16 @@ class _People:
                 continue
             name, start, end = _strip_titles(written, run.start())
             runs.append((start, name))
+            first = written.split()[0].lower()
             if " " not in name:
+                if first in _HIS or first in _HERS:
+                    # "Ms Fisk": a person even when the article never gives her first name.
+                    full_name = by_surname.get(name, name)
+                    full.setdefault(full_name, (start, end))
+                    self.honorific.setdefault(full_name, first)
                 continue
+            if first in _HIS or first in _HERS:
+                self.honorific.setdefault(name, first)
             # Any two-word name can be shortened to its last word ("Voss" for
             # "shipping magnate Erland Voss"); only people are met by "he"/"she".
             surname = name.rsplit(" ", 1)[-1]
@@ -233,6 +252,9 @@ class _People:
             return True  # an apposition: "Its leader, Sergei Marin, said"
         if _SAID_END.search(before):
             return True
+        role_after = _ROLE_AFTER.match(self.text, end, end + 70)
+        if role_after and any(w.lower() in _TITLES for w in _ROLE_WORD.findall(role_after.group(1))):
+            return True  # "Lena Fisk, the mayor, spoke"
         if _INSIDE_RELATIVE.search(self.text, max(0, start - 80), start):
             return False  # "Nadia Oresh, whose son serves with the Rifle Brigade, told…"
         clause = _AUXILIARY_HEAD.sub("", _PARENTHETICAL.sub(",", after).lstrip(", "))
@@ -244,6 +266,29 @@ class _People:
             if start < at and role in roles:
                 return name
         return None
+
+    def referent(self, at: int, pronoun: str) -> str | None:
+        """Who "he" or "she" at ``at`` is: the first person named in the nearest sentence
+        before it that names one, outside quotation marks (the subject, more often than
+        the person named last); a name written with a title of the other sex is skipped."""
+        i = bisect.bisect_left(self.positions, at)
+        if not i:
+            return None
+        window_start = max(0, at - 600)
+        ends = [m.end() for m in _SENTENCE_END.finditer(self.text, window_start, at)]
+        bounds = list(zip([window_start, *ends], [*ends, at]))
+        quoted = [(m.start(), m.end()) for m in _QUOTED_SPAN.finditer(self.text, window_start, at)]
+        wrong_sex = _HIS if pronoun in ("she", "her") else _HERS
+        for s_start, s_end in reversed(bounds):
+            lo = bisect.bisect_left(self.positions, s_start)
+            hi = bisect.bisect_left(self.positions, s_end)
+            for position, name in self.mentions[lo:hi]:
+                if any(q0 <= position < q1 for q0, q1 in quoted):
+                    continue
+                if self.honorific.get(name) in wrong_sex:
+                    continue
+                return name
+        return self.last_before(at)
 
     def full_name(self, surname: str) -> str | None:
         return self.by_surname.get(surname)
@@ -316,7 +361,7 @@ def _speaker_from_phrase(text: str, start: int, end: int, people: _People, inver
         at = found if found >= 0 else start
         lower = part.lower()
         if lower in _PRONOUNS:
-            name = people.last_before(at)
+            name = people.referent(at, lower)
             return people.locate(name, at) if name else None
         if lower in _GROUP_PRONOUNS:
             return _body_named_before(text, at, people)

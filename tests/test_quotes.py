@@ -212,3 +212,23 @@ def test_scare_quotes_and_titles_of_three_words_or_more_are_not_quotes(text):
 )
 def test_what_someone_says_or_writes_is_a_quote(text):
     assert len(find_quotes(text)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # "she" is the subject of the sentence before, not the person named last
+        ('Mayor Lena Fisk met the minister, Karl Dorn, on Monday. "We agreed on nothing," she said.', "Lena Fisk"),
+        ('Councillor Karl Dorn thanked the mayor, Lena Fisk, on Friday. "She has done well, whatever they say," he said.', "Karl Dorn"),
+        # a name with a role in apposition is a person
+        ('Lena Fisk, the mayor, spoke after the vote.\n\n"This is not the end of the matter," she said.',
+         "Lena Fisk"),
+        # a title with no first name given
+        ('Ms Fisk was not convinced. "We will see about that," she told the council.', "Fisk"),
+        # "the envoy" is the envoy named before
+        ("The U.N. envoy, Sara Holm, arrived on Monday.\n\n"
+         'The envoy told reporters the talks were "serious and constructive".', "Sara Holm"),
+    ],
+)
+def test_pronouns_and_titles_find_the_person_a_reader_would(text, speaker):
+    assert find_quotes(text)[-1].speaker == speaker

@@ -118,3 +118,32 @@ def test_any_text_gives_suggestions_inside_it(text):
     for suggestion in suggest(text):
         assert 0 <= suggestion.start < suggestion.end <= len(text)
         assert suggestion.label in {"figure", "quote", "claim"}
+
+
+# Pieces news text is made of, so that generated text exercises every suggester.
+_PIECES = st.sampled_from([
+    "said", "told reporters", "according to", "the minister", "Defence Minister Tomas Reyl", "she", "he said",
+    '"', "“", "”", "„", "«", "»", ":", ",", ".", "\n", "\n\n", "- ", "a third of", "tens of thousands of",
+    "nearly", "well over", "upwards of", "80 000", "80\u202f000", "1,200", "€4.5bn", "12%", "per cent",
+    "two", "sides", "between", "and", "to", "one in five", "March 3", "2019", "aged 45", "the Interior Ministry",
+    "We will not back down", "so-called", "That was the verdict of", "Ana Lutz", " ", "x",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map(" ".join))
+def test_every_suggestion_slices_the_text_it_claims(text):
+    from corpus.figures import find_figures
+    from corpus.quotes import find_quotes
+
+    for figure in find_figures(text, include_dates=True):
+        assert text[figure.start : figure.end] == figure.text and figure.rule
+    for quote in find_quotes(text):
+        assert text[quote.start : quote.end] == quote.text and quote.rule
+        assert text[quote.start] in "\"“„«" and text[quote.end - 1] in "\"“”»"
+        if quote.speaker is not None:
+            assert text[quote.speaker_start : quote.speaker_end] == quote.speaker
+    for s in suggest(text):
+        assert 0 <= s.start < s.end <= len(text)
+        assert not text[s.start].isspace() and not text[s.end - 1].isspace()
+        assert s.rule.startswith(s.label + ":")

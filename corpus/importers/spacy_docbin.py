@@ -42,7 +42,7 @@ def _record(doc: Any, source: str, default_outlet: str) -> ArticleRecord | Rejec
     record = record_from_mapping({"text": doc.text, "meta": meta}, source, default_outlet)
     if isinstance(record, Rejection):
         return record
-    extra = doc.user_data.get("span_attrs") if isinstance(doc.user_data.get("span_attrs"), list) else []
+    extra = doc.user_data.get("span_attrs") if isinstance(doc.user_data.get("span_attrs"), (list, tuple)) else ()
     seen: set[tuple[int, int, str]] = set()
     spans: list[ImportedSpan] = []
     groups = [(key, list(group)) for key, group in doc.spans.items()] + [("ents", list(doc.ents))]

@@ -125,6 +125,18 @@ def streams_into(final: Path) -> str | None:
     return _kind(mode) if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode) else None
 
 
+def _open_stream(final: Path) -> BinaryIO:
+    """``final`` opened to write into, checked to be a device or FIFO once open
+    (never created, never truncated: if it was swapped for a file meanwhile,
+    that file is left alone)."""
+    fd = os.open(final, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+    mode = os.fstat(fd).st_mode
+    if not (stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)):
+        os.close(fd)
+        raise ExportError(f"{final} changed while the export started; nothing was written")
+    return os.fdopen(fd, "wb", buffering=1 << 16)
+
+
 def _through_links(final: Path) -> list[str]:
     """A note when the folder of ``final`` is reached through a symbolic link, so
     the files land somewhere other than the path says."""
@@ -174,7 +186,7 @@ class OutputFile:
             return
         if self.direct:
             # Nothing to replace: the data goes into the device or pipe itself.
-            self.stream = open(final, "wb", buffering=1 << 16)  # noqa: SIM115 - closed in commit/abort
+            self.stream = _open_stream(final)
             if os.path.islink(final):
                 self.notes.append(f"{final} is a symbolic link to {self.direct} ({os.path.realpath(final)}); "
                                   "written into it")

@@ -55,6 +55,8 @@ class ExportReport:
                 "tokens, and spaCy's char_span needs alignment_mode='expand' for them"
             )
         lines += self.notes
+        if FORMATS[self.format].left_out:
+            lines.append(FORMATS[self.format].left_out)
         return "\n".join(lines)
 
 

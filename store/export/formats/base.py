@@ -90,6 +90,8 @@ class FormatWriter(ABC):
     suffix: ClassVar[str]  # the extension of the output file; "" for a folder
     folder: ClassVar[bool] = False
     stdout: ClassVar[bool] = False  # whether ``--out -`` is possible
+    # What the format cannot carry, said at the end of every export in it ("" when it carries everything).
+    left_out: ClassVar[str] = ""
 
     def __init__(self, output: OutputFile | OutputFolder, context: ExportContext) -> None:
         self.output = output

@@ -37,6 +37,7 @@ class BratWriter(FormatWriter):
 
     name = "brat"
     suffix = ""
+    left_out = "left out: the article id, outlet, title and metadata (brat names a document by its file)"
     folder = True
 
     def write(self, article: ExportArticle) -> None:

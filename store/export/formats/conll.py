@@ -35,6 +35,8 @@ class ConllWriter(FormatWriter):
 
     name = "conll"
     suffix = ".conll"
+    left_out = ("left out: CoNLL holds tokens, not the text's spacing (ingest rebuilds it with single spaces), "
+                "and no annotator, attribute or article metadata")
 
     def _columns(self) -> list[tuple[str, ...]]:
         if self.context.layers:

@@ -19,6 +19,8 @@ class DoccanoWriter(FormatWriter):
 
     name = "doccano"
     suffix = ".jsonl"
+    left_out = ("left out: doccano has no annotator or attribute per label (spans several annotators marked "
+                "alike are written once)")
 
     def write(self, article: ExportArticle) -> None:
         """One line for the article."""

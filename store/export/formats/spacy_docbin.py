@@ -32,6 +32,7 @@ class SpacyWriter(FormatWriter):
 
     name = "spacy"
     suffix = ".spacy"
+    left_out = ""  # widened spans and spans not in doc.ents are counted in the summary
 
     def __init__(self, *args, **kwargs) -> None:
         try:

@@ -50,6 +50,8 @@ class CsvWriter(FormatWriter):
 
     name = "csv"
     suffix = ".csv"
+    left_out = ("left out: the article text (a row is a span); `claimdesk ingest` adds these spans to articles "
+                "already in the database, so ingest the articles first (jsonl or parquet)")
     stdout = True
 
     def __init__(self, *args, **kwargs) -> None:
