@@ -112,6 +112,11 @@ _ANY_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _CLAUSE_PUNCTUATION = re.compile(r"[.!?,]")
 _NOT_NOUN_START = frozenset("in on at for with by from after before during to into as than".split())
 _PREPOSITION_CUT = re.compile(r"\s+(?:of|at|from|in|for|on|with|to|during|after|before|outside|inside)\s+.*$")
+_DOCUMENT_FROM = re.compile(
+    r"^(?:(?:a|an|the|its|their)\s+)?(?:\w+\s+)?(?:statement|communiqu[ée]|press\s+release|release|letter|note)"
+    r"\s+(?:from|by|issued\s+by)\s+",
+    re.IGNORECASE,
+)
 # "A nurse who asked not to be named said": a relative clause with no commas.
 _RELATIVE_CUT = re.compile(r"\s+(?:who|whose|which|whom|that)\b.*$")
 _SENTENCE_TAIL = re.compile(r"[.!?](?=\s|$)|\n")
@@ -354,7 +359,8 @@ def _speaker_from_phrase(text: str, start: int, end: int, people: _People, inver
     raw_parts = [p for p in phrase.split(",") if p.strip()]
     parts: list[tuple[str, int]] = []
     for raw in raw_parts if inverted else reversed(raw_parts):
-        part = _AUXILIARY_TAIL.sub("", _PREPOSITION_CUT.sub("", _RELATIVE_CUT.sub("", raw.strip()))).strip(" \t\n:;—–-")
+        raw = _DOCUMENT_FROM.sub("", raw.strip())  # "a statement from the Transport Ministry": the ministry
+        part = _AUXILIARY_TAIL.sub("", _PREPOSITION_CUT.sub("", _RELATIVE_CUT.sub("", raw))).strip(" \t\n:;—–-")
         if not part or len(part.split()) > 7:
             continue
         found = text.find(part, start, end)
