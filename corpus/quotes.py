@@ -234,10 +234,15 @@ class _People:
             # "shipping magnate Erland Voss"); only people are met by "he"/"she".
             surname = name.rsplit(" ", 1)[-1]
             by_surname.setdefault(surname, name)
-            if name in full or self._is_person(start, end):
+            known = name in full
+            if known or self._is_person(start, end):
                 full.setdefault(name, (start, end))
                 by_surname[surname] = name
-                roles = _roles_around(text, run.start(), start, end)
+                # A role comes with the first mention, a title, or an apposition.
+                roles = (
+                    _roles_around(text, run.start(), start, end)
+                    if not known or _may_have_role(text, run.start(), start, end) else None
+                )
                 if roles:
                     self.roles.append((start, roles, name))
         self.full = full
@@ -312,6 +317,11 @@ class _People:
 
 _ROLE_WORD = re.compile(r"[A-Za-z]+")
 _ROLE_AFTER = re.compile(r",\s+(?:the|a|an|its|his|her|their)\s+([^,.;]{3,60})[,.;]")
+
+
+def _may_have_role(text: str, run_start: int, name_start: int, name_end: int) -> bool:
+    """A cheap test before ``_roles_around``: a title in the run, or a comma before or after it."""
+    return run_start != name_start or text.startswith(", ", name_end) or text.endswith(", ", 0, run_start)
 
 
 def _roles_around(text: str, run_start: int, name_start: int, name_end: int) -> frozenset[str]:
