@@ -29,6 +29,21 @@ recursively). Formats, by extension:
                 title, outlet, url, published; other fields kept as metadata.
                 JSONL may carry spans [{start, end, label}] and _annotator_id
                 (Prodigy/spaCy style): they are imported as annotations.
+Annotations from other tools (and every claimdesk export) come with their
+spans; the format is recognised from the content, or named with --format:
+  .jsonl        doccano: label [[start, end, "LABEL"], ...] (or entities)
+  .json         Label Studio task list: labels regions of each annotation
+                (its annotator kept), or predictions
+  NAME.txt + NAME.ann   brat: T spans, A attributes, # notes
+  .conll .iob .bio .bioes (or a .txt of tagged tokens)   CoNLL, IOB1/IOB2/
+                BIOES; the text is rebuilt from the tokens
+  .spacy        spaCy DocBin: doc.spans groups and doc.ents
+  .parquet      claimdesk's parquet export
+  .csv          claimdesk's csv export (a span a row): spans added to the
+                articles already stored
+Labels not yet defined are created and listed in the summary. Annotations
+that cannot be placed on the text, or of a shape claimdesk does not read,
+reject the record with file:line: why.
 Text is decoded as UTF-8 or UTF-16/UTF-8 with a BOM, normalised (NFC, LF line
 ends, control characters and escape sequences removed) and stored for good.
 The same text twice is skipped; the same id with other text is rejected.
