@@ -79,6 +79,7 @@ async def test_stats_and_review_queue_from_the_library_close_on_esc(db):
     app = make_app(db)
     async with app.run_test(size=SMALL) as pilot:
         await settle(app, pilot)
+        assert footer(app) == "enter open  / search  o s filter  ctrl+r ctrl+t team  ? more  ctrl+q quit"
         for key in ("ctrl+t", "ctrl+r"):
             await press(app, pilot, key)
             assert not isinstance(app.screen, LibraryScreen)

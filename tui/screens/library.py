@@ -90,8 +90,9 @@ class LibraryScreen(Screen):
             FooterItem((("library.filter-outlet", "outlet"), ("library.filter-status", "status")), group="filter"),
             *([FooterItem((("library.clear-filters", "clear filters"),))] if filtered else []),
             FooterItem((("library.next-unfinished", "next unfinished"),), extra=True),
-            FooterItem((("library.review-queue", "review"), ("library.stats", "stats"), ("app.claims", "claims")),
-                       group="team", extra=True),
+            # Not extra: in an article ctrl+r is redo, so the library is where these must be seen.
+            FooterItem((("library.review-queue", "review"), ("library.stats", "stats")), group="team"),
+            FooterItem((("app.claims", "claims"),), extra=True),
             FooterItem((("app.help", "more"),), end=True),
             FooterItem((("app.quit", "quit"),), end=True),
         ]

@@ -1,0 +1,35 @@
+"""Short form of bench/bench_faults.py: `kill -9` of real ingest, suggest, dedup,
+review and export processes at a random point, then integrity_check, the
+replay check, and a re-run that must complete the rest exactly once."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_faults.py"
+
+
+@pytest.fixture(scope="module")
+def faults():
+    spec = importlib.util.spec_from_file_location("bench_faults", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_faults"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    yield module
+    del sys.modules["bench_faults"]
+
+
+@pytest.mark.parametrize("case", ["ingest", "suggest", "dedup", "review", "export"])
+def test_a_kill_9_leaves_the_database_intact_and_a_rerun_completes_the_rest(faults, tmp_path, case):
+    outcome = faults.run_case(case, tmp_path / case, seed=7, articles=60)
+    assert outcome.integrity == "ok"
+    assert outcome.foreign_keys == []
+    assert outcome.replay_differences == []
+    assert outcome.problems == []
+    assert (outcome.rerun_code, outcome.rerun_stderr) == (0, "")
+    if case in ("ingest", "suggest", "review", "export"):  # killed at an event that comes before the end
+        assert outcome.killed
