@@ -61,7 +61,8 @@ def _heading(text: str, style: str = "bold") -> Option:
 def _conflict_heading(conflict: ClaimConflictReport) -> str:
     if conflict.kind == "figure":
         return "FIGURES DIFFER: " + "; ".join(f"{_line(a)} vs {_line(b)}" for a, b in conflict.figures)
-    return "CONTRADICTION: " + ("one is negated" if conflict.kind == "negation" else "opposite directions")
+    return "CONTRADICTION: " + {"negation": "one is negated", "direction": "opposite directions",
+                                "roles": "roles swapped"}.get(conflict.kind, conflict.kind)
 
 
 class ClaimsList(OptionList, inherit_bindings=False):
@@ -183,7 +184,7 @@ class ClaimsScreen(Screen):
             options.append(Option(Text(f"… {_plural(left, 'more cluster')}: Enter shows the next "
                                        f"{min(left, len(stored.page) or left):,}", style="italic", end=""), id=MORE))
         if offset == 0:
-            for title, kinds in (("Figure conflicts", ("figure",)), ("Contradictions", ("negation", "direction"))):
+            for title, kinds in (("Figure conflicts", ("figure",)), ("Contradictions", ("negation", "direction", "roles"))):
                 conflicts = [c for c in stored.conflicts if c.kind in kinds]
                 total = sum(stored.conflict_counts.get(kind, 0) for kind in kinds)
                 if conflicts:
