@@ -44,6 +44,7 @@ def bind(binding_id: str, action: str, description: str, group: str, *, show: bo
 APP = [
     bind("app.quit", "quit", "Quit", GENERAL, show=True, priority=True),
     bind("app.help", "help", "Keys", GENERAL, show=True),
+    bind("app.guidelines", "guidelines", "Guidelines", GENERAL),
     bind("app.command-palette", "command_palette", "Commands", GENERAL, priority=True),
     bind("app.claims", "claims", "Claims across outlets", VIEW),
 ]
@@ -192,6 +193,14 @@ HELP = [
     bind("help.page-down", "page_down", "Page down", MOVE),
 ]
 
+GUIDELINES = [
+    bind("guidelines.close", "close", "Close", GENERAL, show=True),
+    bind("guidelines.scroll-up", "scroll_up", "Scroll up", MOVE),
+    bind("guidelines.scroll-down", "scroll_down", "Scroll down", MOVE),
+    bind("guidelines.page-up", "page_up", "Page up", MOVE),
+    bind("guidelines.page-down", "page_down", "Page down", MOVE),
+]
+
 
 def label_bindings(labels: list[Label]) -> list[Binding]:
     """One binding per label with a key: it tags the selection (or relabels the span under the cursor)."""
@@ -218,4 +227,5 @@ SCREEN_TABLES: dict[str, list[list[Binding]]] = {
     "Attribute editor": [ATTRIBUTES],
     "Title and outlet editor": [ARTICLE_DETAILS],
     "Help": [HELP],
+    "Guidelines": [GUIDELINES],
 }
