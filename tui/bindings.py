@@ -67,6 +67,7 @@ LIBRARY = [
     bind("library.next-unfinished", "next_unfinished", "Next unfinished", ARTICLES, show=True),
     bind("library.review-queue", "app.review_queue", "Review queue", TEAM),
     bind("library.stats", "app.stats", "Team stats", TEAM),
+    bind("library.edit-details", "edit_details", "Edit title/outlet", ARTICLES),
 ]
 
 DOCUMENT = [
@@ -179,6 +180,11 @@ ATTRIBUTES = [
     bind("attributes.cancel", "cancel", "Cancel", GENERAL, show=True),
 ]
 
+ARTICLE_DETAILS = [
+    bind("article-details.save", "save", "Save", GENERAL, show=True),
+    bind("article-details.cancel", "cancel", "Cancel", GENERAL, show=True),
+]
+
 HELP = [
     bind("help.close", "close", "Close", GENERAL, show=True),
     bind("help.scroll-up", "scroll_up", "Scroll up", MOVE),
@@ -219,6 +225,7 @@ SCREEN_TABLES: dict[str, list[list[Binding]]] = {
     "Team stats": [STATS],
     "Everywhere": [APP],
     "Attribute editor": [ATTRIBUTES],
+    "Title and outlet editor": [ARTICLE_DETAILS],
     "Help": [HELP],
     "Guidelines": [GUIDELINES],
 }
