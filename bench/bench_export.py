@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import shutil
 import json
 import os
 import random
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import shutil
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
