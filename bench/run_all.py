@@ -1,7 +1,7 @@
 """Run every benchmark at the README's sizes (or ``--quick``), print each figure
 beside its baseline and the ratio, and rewrite the README's Performance table.
 
-    python bench/run_all.py [--quick] [--only NAME ...] [--no-readme] [--timeout S]
+    python bench/run_all.py [--quick] [--only LABEL ...] [--args="--count 10000"] [--no-readme] [--readme-only]
 
 Each bench prints one ``RESULT {json}`` line per README row (bench/results.py).
 The rows are kept in bench/results.json with the date, machine and size they
