@@ -70,3 +70,26 @@ def bare_command(marker: str) -> list[str]:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def slate_command(text_file: Path) -> tuple[list[str] | None, str]:
+    """The command that opens ``text_file`` in slate, the curses annotator,
+    installed with pip into a throwaway venv of the bench's own (made once);
+    or None and why it could not be installed."""
+    import subprocess
+    import venv
+
+    home = CACHE / "slate-venv"
+    slate = home / "bin" / "slate"
+    if not slate.exists():
+        CACHE.mkdir(exist_ok=True)
+        try:
+            venv.create(home, with_pip=True, clear=True)
+            done = subprocess.run([str(home / "bin" / "pip"), "install", "-q", "slate-nlp"], capture_output=True,
+                                  text=True, timeout=300)
+        except (OSError, subprocess.SubprocessError) as error:
+            return None, f"could not make a venv for slate: {error}"
+        if done.returncode != 0 or not slate.exists():
+            lines = (done.stderr or done.stdout).strip().splitlines()
+            return None, f"pip install slate-nlp failed: {lines[-1] if lines else done.returncode}"
+    return [str(slate), str(text_file)], ""

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus.claim_clusters import adjusted_rand_index, cluster_claims, matching_pairs  # noqa: E402
 from corpus.claim_match import CONTAINMENT_MARGIN, DEFAULT_THRESHOLD, judge  # noqa: E402
 from corpus.claim_text import prepare_claim  # noqa: E402
+from results import result  # noqa: E402
 from synthetic_claims import ClaimGenerator  # noqa: E402
 
 
@@ -63,7 +64,7 @@ def exhaustive_pairs(claims, threshold: float, workers: int) -> set[tuple[int, i
     return same
 
 
-def measure_recall(sample: int, threshold: float, workers: int) -> float:
+def measure_recall(sample: int, threshold: float, workers: int) -> tuple[float, float]:
     texts = [text for _, text in ClaimGenerator(seed=7).clusters(sample)]
     claims = [prepare_claim(text) for text in texts]
     started = time.perf_counter()
@@ -85,10 +86,11 @@ def measure_recall(sample: int, threshold: float, workers: int) -> float:
           f"({scored:,} candidates scored), {exhaustive_seconds / ours_seconds:.0f}x faster")
     print(f"  recall of the exhaustive pairs: {recall:.3f}; in one cluster after clustering: "
           f"{together / max(1, len(truth)):.3f}")
-    return exhaustive_seconds
+    return exhaustive_seconds, recall
 
 
-def measure_scale(claims: int, threshold: float, workers: int, exhaustive_seconds: float, sample: int) -> None:
+def measure_scale(claims: int, threshold: float, workers: int, exhaustive_seconds: float, sample: int,
+                  recall: float) -> None:
     generated = list(ClaimGenerator(seed=0).clusters(claims))
     truth = {index: cluster for index, (cluster, _) in enumerate(generated)}
     texts = [(index, text) for index, (_, text) in enumerate(generated)]
@@ -104,6 +106,12 @@ def measure_scale(claims: int, threshold: float, workers: int, exhaustive_second
     print(f"  exhaustive comparison, extrapolated from the sample: {baseline:,.0f} s; ratio {baseline / seconds:,.0f}x")
     print(f"  {len(clustering.leaders):,} clusters ({len(set(truth.values())):,} generated), "
           f"{len(clustering.conflicts):,} conflicts, ARI against the generator {adjusted_rand_index(truth, clustering.clusters):.3f}")
+    peak = peak_rss_mb()
+    met = seconds <= 600 and peak <= 4096 and recall >= 0.95
+    result(f"cluster {claims:,} claims, {workers} workers", f"{seconds:.0f} s, {peak / 1024:.2f} GB peak",
+           f"exhaustive: {baseline:,.0f} s extrapolated from {sample:,}", f"{baseline / seconds:,.0f}x faster",
+           "<= 10 min, <= 4 GB; recall of exhaustive pairs >= 0.95", met,
+           f"recall on {sample:,}: {recall:.3f}" + ("" if met else "; a target is missed"))
 
 
 def main() -> None:
@@ -112,9 +120,12 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=20_000)
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="20,000 claims, a sample of 2,000")
     args = parser.parse_args()
-    exhaustive_seconds = measure_recall(args.sample, args.threshold, args.workers)
-    measure_scale(args.claims, args.threshold, args.workers, exhaustive_seconds, args.sample)
+    if args.quick:
+        args.claims, args.sample = 20_000, 2_000
+    exhaustive_seconds, recall = measure_recall(args.sample, args.threshold, args.workers)
+    measure_scale(args.claims, args.threshold, args.workers, exhaustive_seconds, args.sample, recall)
 
 
 if __name__ == "__main__":

@@ -42,13 +42,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=10)
+    parser.add_argument("--quick", action="store_true", help="2,000 articles against 10")
     args = parser.parse_args()
+    if args.quick:
+        args.count = 2_000
     small_now, small_peak = measure(args.small)
     big_now, big_peak = measure(args.count)
     print("resident memory on the library (after paging to the end and back):")
     print(f"  {args.small:>9,} articles   {small_now:6.1f} MB   (peak {small_peak:6.1f} MB)")
     print(f"  {args.count:>9,} articles   {big_now:6.1f} MB   (peak {big_peak:6.1f} MB)")
     print(f"  ratio {big_now / small_now:.2f} (peak {big_peak / small_peak:.2f}); target <= 1.2")
+    from results import ratio, result
+
+    result(f"resident memory with {args.count:,} articles", f"{big_now:.1f} MB",
+           f"{small_now:.1f} MB with {args.small:,} articles", ratio(big_now, small_now), "<= 1.2",
+           big_now / small_now <= 1.2)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import uuid
 import sys
 
 from app_bench import PtyApp, bare_command, claimdesk_command, database, median
+from results import result
 
 RUNTIME_ONLY = "import sys; sys.modules['pandas'] = sys.modules['numpy'] = None; from tui.cli import main; sys.exit(main())"
 # The app module alone, without the command line (which imports every subcommand first).
@@ -51,7 +52,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="2,000 articles, 2 runs")
     args = parser.parse_args()
+    if args.quick:
+        args.count, args.runs = 2000, 2
     db = database(args.count)
     ours, ours_data, lean, lean_data, alone, bare = [], [], [], [], [], []
     markers = ("claimdesk library", f"{args.count:,} articles")
@@ -79,6 +83,10 @@ def main() -> None:
     show("claimdesk, runtime-only install", lean)
     show("  ... first page of articles", lean_data)
     show("app module alone, runtime-only", alone)
+    ratio = median(ours) / median(bare)
+    result(f"start to first frame, {args.count:,} articles", f"{median(ours) * 1000:.0f} ms",
+           f"bare Textual app {median(bare) * 1000:.0f} ms", f"{ratio:.2f}", "<= 1.5x", ratio <= 1.5,
+           "" if ratio <= 1.5 else "imports of Textual's widgets and the store thread's start before the first frame")
 
 
 if __name__ == "__main__":

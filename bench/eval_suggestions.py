@@ -274,17 +274,20 @@ def result_lines(results: dict[str, Evaluation]) -> list[str]:
     return [
         line("suggest figures (held-out)", f"held-out {_pr(f)}", f"tune {_pr(tune.figures)}",
              f"held-out/tune R {f.recall / tune.figures.recall:.2f}", "held-out P>=.9 R>=.9",
-             f.precision >= 0.9 and f.recall >= 0.9, "see --misses heldout"),
+             f.precision >= 0.9 and f.recall >= 0.9,
+             "400m read as millions, 'X percent to Y euros' as a range, 'almost a metre'/'roughly twice' unread"),
         line("suggest quotes (held-out)", f"held-out {_pr(q)}, scare quotes taken {share:.2f}",
              f"tune {_pr(tune.quotes)}", f"held-out/tune R {q.recall / tune.quotes.recall:.2f}",
              "held-out P>=.9 R>=.9, scare<=.1", q.precision >= 0.9 and q.recall >= 0.9 and share <= 0.1,
-             "see --misses heldout"),
+             "slogans after a speech verb ('promised \"...\"', 'calls this \"...\"') read as quotes; see docs/suggestions.md"),
         line("suggest speakers (held-out)",
              f"held-out right {held.speaker_right_share:.2f} wrong {held.speaker_wrong_share:.2f}",
              f"tune right {tune.speaker_right_share:.2f} wrong {tune.speaker_wrong_share:.2f}",
              f"held-out/tune right {held.speaker_right_share / tune.speaker_right_share:.2f}",
              "held-out right>=.85 wrong<=.05",
-             held.speaker_right_share >= 0.85 and held.speaker_wrong_share <= 0.05, "see --misses heldout"),
+             held.speaker_right_share >= 0.85 and held.speaker_wrong_share <= 0.05,
+             "attributions running back across an earlier quote, people never recognised as people, titles taken"
+             " for names; see docs/suggestions.md"),
     ]
 
 

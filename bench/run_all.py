@@ -16,6 +16,7 @@ leaves its rows out, and the run says so.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import re
@@ -30,26 +31,28 @@ README = ROOT / "README.md"
 RESULTS = ROOT / "bench" / "results.json"
 START, END = "<!-- perf:start -->", "<!-- perf:end -->"
 
-# name, arguments at the README's sizes, arguments for --quick.
-BENCHES: list[tuple[str, list[str], list[str]]] = [
-    ("bench_ingest", [], ["--quick"]),
-    ("bench_accept_all", [], ["--quick"]),
-    ("bench_parallel_ingest", [], ["--quick"]),
-    ("bench_hostile", [], ["--quick"]),
-    ("bench_suggest", [], ["--quick"]),
-    ("eval_suggestions", [], ["--quick"]),
-    ("bench_stress", [], ["--quick"]),
-    ("bench_export", [], ["--quick"]),
-    ("bench_match_live", ["--claims", "1000000"], ["--quick"]),
-    ("bench_cluster", ["--claims", "1000000", "--sample", "20000"], ["--quick"]),
-    ("eval_matching", [], ["--quick"]),
-    ("bench_dedup", ["--claims", "100000", "--articles", "100000"], ["--quick"]),
-    ("bench_dedup", ["--claims", "100000", "--matcher"], ["--quick", "--matcher"]),
-    ("bench_startup", [], ["--quick"]),
-    ("bench_document", [], ["--quick"]),
-    ("bench_bytes_per_move", [], ["--quick"]),
-    ("bench_bytes_first_article", [], ["--quick"]),
-    ("bench_memory_library", [], ["--quick"]),
+# label (for --only), script, arguments at the README's sizes, arguments for --quick.
+BENCHES: list[tuple[str, str, list[str], list[str]]] = [
+    ("ingest", "bench_ingest", [], ["--quick"]),
+    ("accept_all", "bench_accept_all", [], ["--quick"]),
+    ("parallel_ingest", "bench_parallel_ingest", [], ["--quick"]),
+    ("hostile", "bench_hostile", [], ["--quick"]),
+    ("faults", "bench_faults", [], ["--quick"]),
+    ("suggest", "bench_suggest", [], ["--quick"]),
+    ("eval_suggestions", "eval_suggestions", [], ["--quick"]),
+    ("stress", "bench_stress", [], ["--quick"]),
+    ("export", "bench_export", [], ["--quick"]),
+    ("match_live", "bench_match_live", ["--claims", "1000000"], ["--quick"]),
+    ("cluster", "bench_cluster", ["--claims", "1000000", "--sample", "20000"], ["--quick"]),
+    ("eval_matching", "eval_matching", [], ["--quick"]),
+    ("dedup", "bench_dedup", ["--claims", "100000", "--articles", "0"], ["--quick", "--articles", "0"]),
+    ("sentence_index", "bench_dedup", ["--claims", "0", "--articles", "100000"], ["--quick", "--claims", "0"]),
+    ("claim_index", "bench_dedup", ["--claims", "100000", "--matcher"], ["--quick", "--matcher"]),
+    ("startup", "bench_startup", [], ["--quick"]),
+    ("document", "bench_document", [], ["--quick"]),
+    ("bytes_per_move", "bench_bytes_per_move", [], ["--quick"]),
+    ("bytes_first_article", "bench_bytes_first_article", [], ["--quick"]),
+    ("memory_library", "bench_memory_library", [], ["--quick"]),
 ]
 _RESULT = re.compile(r"^RESULT (\{.*\})\s*$")
 
@@ -77,13 +80,17 @@ def run_bench(name: str, args: list[str], timeout: float) -> tuple[list[dict], s
                 row = json.loads(match.group(1))
             except json.JSONDecodeError:
                 continue
-            row["bench"] = f"{name}.py" + (f" {' '.join(args)}" if args else "")
+            row["bench"] = _bench_key(name, args)
             rows.append(row)
     if not rows and not problem:
         problem = "printed no RESULT line"
     print(f"  {name} {' '.join(args)}: {len(rows)} rows in {time.perf_counter() - started:.0f} s"
           + (f" ({problem})" if problem else ""), file=sys.stderr, flush=True)
     return rows, problem
+
+
+def _bench_key(name: str, args: list[str]) -> str:
+    return f"{name}.py" + (f" {' '.join(args)}" if args else "")
 
 
 def _cell(text: object) -> str:
@@ -116,20 +123,24 @@ def rewrite_readme(rows: list[dict], measured: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small sizes; README and results.json untouched")
-    parser.add_argument("--only", nargs="+", metavar="NAME", help="only these benches (file names without .py)")
+    parser.add_argument("--only", nargs="+", metavar="LABEL", help="only these benches: "
+                        + ", ".join(label for label, *_ in BENCHES))
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README")
+    parser.add_argument("--readme-only", action="store_true", help="rewrite the README from bench/results.json")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds each bench may take")
     args = parser.parse_args()
     chosen = [b for b in BENCHES if not args.only or b[0] in args.only]
     if args.only and (unknown := set(args.only) - {b[0] for b in BENCHES}):
         raise SystemExit(f"unknown bench: {', '.join(sorted(unknown))}")
+    if args.readme_only:
+        chosen = []
     cores = os.cpu_count() or 1
     today = datetime.now(UTC).strftime("%Y-%m-%d")
     print(f"running {len(chosen)} benches ({'quick' if args.quick else 'README sizes'}) on {cores} cores",
           file=sys.stderr)
     new: list[dict] = []
     failed: list[str] = []
-    for name, full, quick in chosen:
+    for _, name, full, quick in chosen:
         rows, problem = run_bench(name, quick if args.quick else full, args.timeout)
         for row in rows:
             row.update(date=today, cores=cores)
@@ -145,12 +156,14 @@ def main() -> int:
         print("\nno figures from: " + "; ".join(failed))
     if args.quick:
         return 1 if failed else 0
-    ran = {f"{name}.py" + (f" {' '.join(full)}" if full else "") for name, full, _ in chosen}
-    kept = [] if not RESULTS.exists() else [r for r in json.loads(RESULTS.read_text()) if r["bench"] not in ran]
-    order = {f"{name}.py" + (f" {' '.join(full)}" if full else ""): n for n, (name, full, _) in enumerate(BENCHES)}
-    rows = sorted(kept + new, key=lambda r: order.get(r["bench"], len(order)))
-    RESULTS.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
-    if not args.no_readme:
+    ran = {_bench_key(name, full) for _, name, full, _ in chosen}
+    order = {_bench_key(name, full): n for n, (_, name, full, _) in enumerate(BENCHES)}
+    with open(RESULTS.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two runs of --only at once keep each other's rows
+        kept = [] if not RESULTS.exists() else [r for r in json.loads(RESULTS.read_text()) if r["bench"] not in ran]
+        rows = sorted(kept + new, key=lambda r: order.get(r["bench"], len(order)))
+        RESULTS.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
+    if not args.no_readme and rows:
         dates = sorted({r["date"] for r in rows})
         span = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
         cores_seen = ", ".join(str(c) for c in sorted({r["cores"] for r in rows}))

@@ -413,7 +413,8 @@ def find_figures(text: str, *, include_dates: bool = False) -> list[Figure]:
 # Shares written as fractions: "a third of", "two-thirds of", "nearly half of",
 # "less than half its capacity". Bare "half" is left alone ("half an hour",
 # "the second half"): it needs a qualifier or "half of".
-_SHARE_PART = re.compile(r"(?<!\w)(?P<part>halves|half|thirds?|quarters?|fifths?|tenths?)(?=[^\S\n]+(?P<next>\w+))", re.IGNORECASE)
+# The lookahead lets the pattern skip at once the characters that cannot start it.
+_SHARE_PART = re.compile(r"(?=[hHtTqQfF])(?<!\w)(?P<part>halves|half|thirds?|quarters?|fifths?|tenths?)(?=[^\S\n]+(?P<next>\w+))", re.IGNORECASE)
 _SHARE_COUNT_BEFORE = re.compile(r"(?<![\w-])(?P<count>an?|one|two|three|four|seven|nine)(?:[^\S\n]+|-)$", re.IGNORECASE)
 _OF_AFTER = re.compile(r"[^\S\n]+of[^\S\n]+(?P<of>\w+)")
 _HALF_FOLLOWERS = frozenset("of its their the his her our all".split())

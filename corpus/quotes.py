@@ -112,6 +112,11 @@ _ANY_WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _CLAUSE_PUNCTUATION = re.compile(r"[.!?,]")
 _NOT_NOUN_START = frozenset("in on at for with by from after before during to into as than".split())
 _PREPOSITION_CUT = re.compile(r"\s+(?:of|at|from|in|for|on|with|to|during|after|before|outside|inside)\s+.*$")
+_DOCUMENT_FROM = re.compile(
+    r"^(?:(?:a|an|the|its|their)\s+)?(?:\w+\s+)?(?:statement|communiqu[ée]|press\s+release|release|letter|note)"
+    r"\s+(?:from|by|issued\s+by)\s+",
+    re.IGNORECASE,
+)
 # "A nurse who asked not to be named said": a relative clause with no commas.
 _RELATIVE_CUT = re.compile(r"\s+(?:who|whose|which|whom|that)\b.*$")
 _SENTENCE_TAIL = re.compile(r"[.!?](?=\s|$)|\n")
@@ -229,10 +234,15 @@ class _People:
             # "shipping magnate Erland Voss"); only people are met by "he"/"she".
             surname = name.rsplit(" ", 1)[-1]
             by_surname.setdefault(surname, name)
-            if name in full or self._is_person(start, end):
+            known = name in full
+            if known or self._is_person(start, end):
                 full.setdefault(name, (start, end))
                 by_surname[surname] = name
-                roles = _roles_around(text, run.start(), start, end)
+                # A role comes with the first mention, a title, or an apposition.
+                roles = (
+                    _roles_around(text, run.start(), start, end)
+                    if not known or _may_have_role(text, run.start(), start, end) else None
+                )
                 if roles:
                     self.roles.append((start, roles, name))
         self.full = full
@@ -309,6 +319,11 @@ _ROLE_WORD = re.compile(r"[A-Za-z]+")
 _ROLE_AFTER = re.compile(r",\s+(?:the|a|an|its|his|her|their)\s+([^,.;]{3,60})[,.;]")
 
 
+def _may_have_role(text: str, run_start: int, name_start: int, name_end: int) -> bool:
+    """A cheap test before ``_roles_around``: a title in the run, or a comma before or after it."""
+    return run_start != name_start or text.startswith(", ", name_end) or text.endswith(", ", 0, run_start)
+
+
 def _roles_around(text: str, run_start: int, name_start: int, name_end: int) -> frozenset[str]:
     """Role words written with a name: its titles, or a role in apposition before or after it."""
     words = _ROLE_WORD.findall(text[run_start:name_start])
@@ -354,7 +369,8 @@ def _speaker_from_phrase(text: str, start: int, end: int, people: _People, inver
     raw_parts = [p for p in phrase.split(",") if p.strip()]
     parts: list[tuple[str, int]] = []
     for raw in raw_parts if inverted else reversed(raw_parts):
-        part = _AUXILIARY_TAIL.sub("", _PREPOSITION_CUT.sub("", _RELATIVE_CUT.sub("", raw.strip()))).strip(" \t\n:;—–-")
+        raw = _DOCUMENT_FROM.sub("", raw.strip())  # "a statement from the Transport Ministry": the ministry
+        part = _AUXILIARY_TAIL.sub("", _PREPOSITION_CUT.sub("", _RELATIVE_CUT.sub("", raw))).strip(" \t\n:;—–-")
         if not part or len(part.split()) > 7:
             continue
         found = text.find(part, start, end)

@@ -8,7 +8,9 @@ from typing import Any
 
 from store.sqlite import sqlite_utils
 
+from store import events
 from store.db import write
+from store.errors import StoreError
 from store.models import Article, ArticleSummary
 from store.settings import read_int_setting, write_setting
 
@@ -49,8 +51,9 @@ class ArticleStore:
     def index_titles(self, chunk: int = 20_000) -> int:
         """Bring the title search index up to date; returns how many titles it added.
 
-        Articles are never changed or removed, so indexing is append-only:
-        everything above the highest indexed rowid is new. When nothing is
+        Articles are never removed and their titles change only through
+        :meth:`set_details`, which mends the index itself, so indexing is
+        append-only: everything above the highest indexed rowid is new. When nothing is
         new (every search but the first after an ingest) it reads two numbers
         and takes no write lock.
         """
@@ -73,6 +76,49 @@ class ArticleStore:
                 )
                 write_setting(self.db, TITLE_INDEX_MARK, str(top[0]))  # joins this transaction
                 added += top[1]
+
+    def set_details(self, article_id: str, annotator: str, *, title: str | None = None, outlet: str | None = None) -> Article:
+        """Change an article's title and/or outlet (a new outlet is added); the text
+        never changes. Recorded as an event (action ``set-article``, the old and
+        new values in ``before`` and ``after``) like every change. Returns the article."""
+        if title is not None:
+            title = " ".join(title.split())
+            if not title:
+                raise StoreError("a title cannot be empty")
+        if outlet is not None:
+            outlet = " ".join(outlet.split())
+            if not outlet:
+                raise StoreError("an outlet name cannot be empty")
+        with write(self.db):
+            row = self.db.execute(
+                "SELECT a.rowid, a.title, o.name FROM articles a JOIN outlets o ON o.id = a.outlet_id WHERE a.id = ?",
+                [article_id],
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"no article with id {article_id!r}")
+            rowid, old_title, old_outlet = row
+            before, after = {}, {}
+            if title is not None and title != old_title:
+                before["title"], after["title"] = old_title, title
+                self.db.execute("UPDATE articles SET title = ? WHERE rowid = ?", [title, rowid])
+                if rowid <= read_int_setting(self.db, TITLE_INDEX_MARK, 0):  # already indexed: replace its words
+                    self.db.execute(
+                        "INSERT INTO article_titles (article_titles, rowid, title) VALUES ('delete', ?, ?)", [rowid, old_title]
+                    )
+                    self.db.execute("INSERT INTO article_titles (rowid, title) VALUES (?, ?)", [rowid, title])
+            if outlet is not None and outlet != old_outlet:
+                before["outlet"], after["outlet"] = old_outlet, outlet
+                outlet_id = self.db.execute(
+                    "INSERT INTO outlets (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = excluded.name"
+                    " RETURNING id",
+                    [outlet],
+                ).fetchone()[0]
+                self.db.execute("UPDATE articles SET outlet_id = ? WHERE rowid = ?", [outlet_id, rowid])
+            if after:
+                events.record_article_change(self.db, annotator=annotator, article_id=article_id, before=before, after=after)
+        article = self.get(article_id)
+        assert article is not None
+        return article
 
     def _where(self, outlet: str | None, title_contains: str | None) -> tuple[str, list[Any]]:
         clauses, params = [], []

@@ -82,9 +82,12 @@ class ClaimMatcher:
     """The matches of a claim among the database's other claims and untagged sentences."""
 
     def __init__(self, db: sqlite_utils.Database, *, sentences: SentenceIndex | None = None,
-                 threshold: float = DEFAULT_THRESHOLD, cache: Path | None = None) -> None:
+                 threshold: float = DEFAULT_THRESHOLD, cache: Path | None = None, embedder=None) -> None:
         """``cache`` is the file the claim index is kept in between runs (:func:`claim_cache_path`);
-        None keeps nothing."""
+        None keeps nothing. ``embedder`` (:func:`store.embeddings.open_embedder`) turns the
+        semantic scorer on for claims (untagged sentences stay lexical: embedding every
+        sentence of a corpus costs hours, docs/matching.md)."""
+        self.embedder = embedder
         self.db = db
         self.claims = ClaimStore(db)
         self.sentences = sentences
@@ -127,9 +130,37 @@ class ClaimMatcher:
             })
         self._unsaved = 0
 
+    def _embed_missing(self, on_progress: Callable[[int], None] | None) -> None:
+        """Give every claim of the index without a vector its embedding (from the
+        embedder's cache where it has one)."""
+        if self.embedder is None:
+            return
+        missing = self.index.missing_vectors()
+        for start in range(0, len(missing), 1024):
+            keys = missing[start:start + 1024]
+            texts = self._texts(keys)
+            keys = [key for key in keys if key in texts]
+            vectors = self.embedder.vectors([texts[key] for key in keys])
+            for key, vector in zip(keys, vectors):
+                self.index.set_vector(key, vector)
+            if on_progress:
+                on_progress(start + len(keys))
+        if missing:
+            self._unsaved += len(missing)
+
     def sync(self, *, on_progress: Callable[[int], None] | None = None) -> int:
         """Bring the claim index up to date (loading it from the cache, or building it,
-        the first time); returns how many claims it added, replaced or dropped."""
+        the first time), with the embeddings of its claims when the semantic scorer is on;
+        returns how many claims it added, replaced or dropped."""
+        changed = self._sync(on_progress)
+        if self.embedder is not None:
+            before = self._unsaved
+            self._embed_missing(on_progress)
+            if self._unsaved > before and (changed == len(self.index) or self._unsaved >= _RESAVE_AFTER):
+                self._save()  # a first build, or many vectors made: keep them
+        return changed
+
+    def _sync(self, on_progress: Callable[[int], None] | None) -> int:
         if self.index is None and not (self.cache is not None and self._load()):
             # Read the marker first: a change made while the claims stream is
             # applied again on the next sync, which is harmless.
@@ -167,9 +198,14 @@ class ClaimMatcher:
         self.sync()
         decided = {d.other(claim.span_id): d.decision for d in self.claims.decisions(claim.span_id)
                    if d.other_span is not None}
+        vector = None
+        if self.embedder is not None:
+            vector = self.index.vector(claim.span_id)
+            if vector is None:
+                vector = self.embedder.vectors([claim.text])[0]
         found = {
             candidate.key: candidate.verdict
-            for candidate in self.index.query(claim.text, k=_OVERFETCH * k, exclude=claim.span_id)
+            for candidate in self.index.query(claim.text, k=_OVERFETCH * k, exclude=claim.span_id, vector=vector)
             if candidate.verdict.same or candidate.verdict.conflict or candidate.key in decided
         }
         others = self.claims.get([*found, *decided])
@@ -177,7 +213,11 @@ class ClaimMatcher:
         for span_id, other in others.items():
             if other.article_id == claim.article_id and span_id not in decided:
                 continue
-            verdict = found.get(span_id) or compare(claim.text, other.text, self.threshold)
+            verdict = found.get(span_id)
+            if verdict is None:
+                other_vector = None if vector is None else self.index.vector(span_id)
+                semantic = None if other_vector is None else float(vector @ other_vector)
+                verdict = compare(claim.text, other.text, self.threshold, semantic=semantic)
             matches.append(ClaimMatch(other, verdict, decided.get(span_id)))
         matches.sort(key=_rank)
         seen, unique = set(), []

@@ -342,14 +342,20 @@ class ClaimStore:
             ))
         return found
 
-    def stored_conflicts(self) -> list[ClaimConflict]:
-        """The conflicting pairs the runs so far found, best-scoring first."""
+    def stored_conflicts(self, *, kinds: tuple[str, ...] | None = None, limit: int = -1) -> list[ClaimConflict]:
+        """The conflicting pairs the runs so far found (of ``kinds``, at most ``limit``), best-scoring first."""
+        where = f" WHERE kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
         return [
             ClaimConflict(a, b, kind, score, tuple(tuple(pair) for pair in json.loads(figures)))
             for a, b, kind, score, figures in self.db.execute(
-                "SELECT a, b, kind, score, figures FROM claim_conflicts ORDER BY score DESC, a, b"
+                f"SELECT a, b, kind, score, figures FROM claim_conflicts{where} ORDER BY score DESC, a, b LIMIT ?",
+                [*(kinds or ()), limit],
             )
         ]
+
+    def conflict_counts(self) -> dict[str, int]:
+        """How many stored conflicting pairs there are of each kind."""
+        return dict(self.db.execute("SELECT kind, count(*) FROM claim_conflicts GROUP BY kind"))
 
     def save_conflicts(self, conflicts: Iterable[ClaimConflict]) -> None:
         """Replace the stored conflicting pairs."""

@@ -267,8 +267,11 @@ def _merged_conflicts(
     return list(best.values())
 
 
-# Clusters the Claims screen reads at a time.
-PAGE_SIZE = 200
+# Clusters the Claims screen reads at a time, and conflicts of each kind it
+# lists: a screenful or two, since laying out an option list costs more per
+# option than reading it.
+PAGE_SIZE = 20
+CONFLICTS_SHOWN = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +284,8 @@ class StoredClusters:
     repeated: int  # clusters of more than one claim
     alone: int  # claims in a cluster of their own
     page: list[ClaimCluster]
-    conflicts: list[ClaimConflictReport]
+    conflicts: list[ClaimConflictReport]  # the best-scoring figure conflicts and contradictions (CONFLICTS_SHOWN of each)
+    conflict_counts: dict[str, int]  # how many are stored of each kind
     cluster_of: dict[str, int]  # cluster id of each claim of the page and the conflicts
 
 
@@ -301,8 +305,11 @@ def stored_clusters(db: sqlite_utils.Database, *, offset: int = 0, limit: int | 
         " ORDER BY outlets DESC, members DESC, cluster LIMIT ? OFFSET ?", [limit, offset]
     )]
     members = store.clustered_in(ids)
-    found = conflicts and store.stored_conflicts()
-    wanted = [*members, *(key for c in found or () for key in (c.a, c.b))]
+    found = [] if not conflicts else [
+        *store.stored_conflicts(kinds=("figure",), limit=CONFLICTS_SHOWN),
+        *store.stored_conflicts(kinds=("negation", "direction"), limit=CONFLICTS_SHOWN),
+    ]
+    wanted = [*members, *(key for c in found for key in (c.a, c.b))]
     loaded = store.get(wanted)
     grouped: dict[int, list[Claim]] = {cluster: [] for cluster in ids}
     for claim in sorted((loaded[key] for key in members if key in loaded), key=lambda c: c.seq):
@@ -313,8 +320,9 @@ def stored_clusters(db: sqlite_utils.Database, *, offset: int = 0, limit: int | 
         page=[ClaimCluster(id=cluster, members=grouped[cluster]) for cluster in ids],
         conflicts=[
             ClaimConflictReport(a=loaded[c.a], b=loaded[c.b], kind=c.kind, score=c.score, figures=c.figures)
-            for c in found or () if c.a in loaded and c.b in loaded
+            for c in found if c.a in loaded and c.b in loaded
         ],
+        conflict_counts=store.conflict_counts() if conflicts else {},
         cluster_of=cluster_of,
     )
 

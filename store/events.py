@@ -118,6 +118,25 @@ def change_row(
     return (event_id or new_id(), at, annotator, os_user(), article_id, span_id, action, target, batch, before, after)
 
 
+ARTICLE_CHANGE = "set-article"
+
+
+def record_article_change(
+    db: sqlite_utils.Database, *, annotator: str, article_id: str, before: dict, after: dict
+) -> str:
+    """Append the event of a change to an article's title or outlet (inside the
+    caller's write transaction); ``before`` and ``after`` hold the changed fields.
+    It names no span, so the replay of spans passes over it."""
+    event_id = new_id()
+    db.execute(
+        "INSERT INTO events (id, at, annotator, os_user, article_id, span_id, action, before, after)"
+        " VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+        [event_id, now(), annotator, os_user(), article_id, ARTICLE_CHANGE,
+         json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False)],
+    )
+    return event_id
+
+
 def is_undone(db: sqlite_utils.Database, event_id: str) -> bool:
     """An event is undone when the latest undo/redo aimed at it is an undo."""
     row = db.execute("SELECT action FROM events WHERE target = ? ORDER BY seq DESC LIMIT 1", [event_id]).fetchone()
@@ -175,5 +194,8 @@ def batch_steps(db: sqlite_utils.Database, target: Event, action: str) -> list[E
 
 
 def history(db: sqlite_utils.Database, article_id: str) -> list[Event]:
-    """Every event of an article, oldest first: its audit trail."""
-    return [Event.from_row(r) for r in _rows(db.execute("SELECT * FROM events WHERE article_id = ? ORDER BY seq", [article_id]))]
+    """Every change to an article's spans, oldest first: its audit trail
+    (changes to the article's title or outlet are events of their own, action
+    :data:`ARTICLE_CHANGE`, and not listed here)."""
+    return [Event.from_row(r) for r in _rows(db.execute(
+        "SELECT * FROM events WHERE article_id = ? AND span_id IS NOT NULL ORDER BY seq", [article_id]))]

@@ -23,7 +23,8 @@ def replay(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
     without an ``after`` removes the span (delete, undo of an add).
     """
     spans: dict[str, dict[str, Any]] = {}
-    for before, after in db.execute("SELECT before, after FROM events ORDER BY seq"):
+    # Events that name no span (an article's title or outlet changed) hold no span rows.
+    for before, after in db.execute("SELECT before, after FROM events WHERE span_id IS NOT NULL ORDER BY seq"):
         if after is not None:
             row = json.loads(after)
             spans[row["id"]] = row

@@ -33,3 +33,38 @@ def write_setting(db: sqlite_utils.Database, key: str, value: str) -> None:
             "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [key, value],
         )
+
+
+GUIDELINES = "guidelines"
+GUIDELINES_VERSION = "guidelines.version"
+GUIDELINES_SEEN = "guidelines.seen."  # + annotator: the version they last saw
+
+
+def set_guidelines(db: sqlite_utils.Database, text: str) -> str:
+    """Store the team's annotation guidelines (Markdown); returns their version
+    (a hash of the text), which every annotator's app compares with the one
+    they last saw."""
+    import hashlib
+
+    version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    with write(db):
+        write_setting(db, GUIDELINES, text)
+        write_setting(db, GUIDELINES_VERSION, version)
+    return version
+
+
+def read_guidelines(db: sqlite_utils.Database) -> str | None:
+    """The guidelines, or None when none were set."""
+    return read_setting(db, GUIDELINES)
+
+
+def unseen_guidelines(db: sqlite_utils.Database, annotator: str) -> str | None:
+    """The guidelines when ``annotator`` has not seen this version yet (and
+    records that they now have: the app shows them once per change); else None."""
+    version = read_setting(db, GUIDELINES_VERSION)
+    if version is None or read_setting(db, GUIDELINES_SEEN + annotator) == version:
+        return None
+    with write(db):
+        text = read_setting(db, GUIDELINES)
+        write_setting(db, GUIDELINES_SEEN + annotator, version)
+    return text

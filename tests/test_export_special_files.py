@@ -120,3 +120,32 @@ def test_a_split_beside_a_device_is_refused(export_db, capsys):
     assert _export(export_db, "/dev/null", "--split", "80,10,10") == 2
     assert "--split writes a file per part beside --out, which is a character device" in capsys.readouterr().err
     assert not os.path.exists("/dev/null.train.jsonl")
+
+
+def test_a_temporary_of_a_killed_export_is_kept_while_it_runs_and_removed_after_kill_9(export_db, tmp_path, capsys):
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "data.jsonl"
+    # A real export's temporary file, made and locked by store.export.files in another process.
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from pathlib import Path; from store.export.files import OutputFile; "
+         "f = OutputFile(Path(sys.argv[1]), force=True); f.stream.write(b'half'); f.stream.flush(); "
+         "print(f.temporary.name, flush=True); sys.stdin.read()", str(out)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        temporary = tmp_path / child.stdout.readline().strip()
+        assert temporary.is_file()
+        assert _export(export_db, out, "--force") == 0
+        assert temporary.is_file(), "a running export's temporary file was removed"
+        assert "stale" not in capsys.readouterr().out
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        assert _export(export_db, out, "--force") == 0
+        assert f"removed a stale temporary file left by an interrupted export: {temporary.name}" in capsys.readouterr().out
+        assert not temporary.exists()
+    finally:
+        child.kill()
+        child.wait(timeout=30)

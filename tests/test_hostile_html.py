@@ -6,6 +6,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from store import Store
 
 
@@ -40,3 +43,46 @@ def test_a_page_within_the_bound_parses_exactly_as_before():
 
     page = "<body>" + "<div>" * 100 + "<p>x</p>" * 1000 + "</div>" * 100 + "<script>if (a<b) {}</script></body>"
     assert bound_depth(page) is page
+
+
+def _one_tag_at_a_time(markup: str, limit: int) -> str:
+    """The depth bound written plainly, a tag at a time (what bound_depth does by runs)."""
+    import re
+
+    from corpus.readers.html import _SHALLOW
+
+    depth, out, last = 0, [], 0
+    for match in re.finditer(r"<!--.*?-->|<script>.*?</script>|<(/?)([A-Za-z]+)[^>]*>", markup, re.S):
+        close, name = match.groups()
+        if name is None or name.lower() in _SHALLOW or (not close and match.group().endswith("/>")):
+            continue
+        if close:
+            depth = max(depth - 1, 0)
+            drop = depth >= limit
+        else:
+            depth += 1
+            drop = depth > limit
+        if drop:
+            out += (markup[last:match.start()], " ")
+            last = match.end()
+    return "".join(out) + markup[last:]
+
+
+PIECES = ["<div>", "</div>", "<span class=a>", "</span>", "<DIV>", "word", " ", "<br>", "<p>", "</p>",
+          "<!-- <div> -->", "<b/>", "</b>", "<script>if (a<b) {}</script>"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from([1, 1, 2, 7])), max_size=60), st.integers(1, 6))
+def test_the_depth_bound_keeps_the_tags_a_tag_at_a_time_bound_would(pieces, limit):
+    import re
+
+    from corpus.readers.html import bound_depth
+
+    page = "<body>" + "".join(piece * times for piece, times in pieces) + "</body>"
+    expected = _one_tag_at_a_time(page, limit) if page.count("<") > limit else page
+
+    def spaced(markup: str) -> str:  # a run of dropped tags leaves one space, not one each
+        return re.sub(" +", " ", markup)
+
+    assert spaced(bound_depth(page, limit)) == spaced(expected)

@@ -232,3 +232,19 @@ def test_what_someone_says_or_writes_is_a_quote(text):
 )
 def test_pronouns_and_titles_find_the_person_a_reader_would(text, speaker):
     assert find_quotes(text)[-1].speaker == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"The decision is final," said a statement from the Transport Ministry.', "Transport Ministry"),
+        ('Giving evidence, Ruth Ames, who ran the depot from 2015, said:\n\n"I wrote to them twice about the roof.'
+         '\n\n"Nobody answered either letter."', "Ruth Ames"),
+        ('"Enough is enough," the crowd chanted outside parliament.', "crowd"),
+        ('Tomas Berg and Ilse Moor led the march. "We will be back every week until they listen," Moor said.',
+         "Ilse Moor"),
+    ],
+)
+def test_statements_colons_over_paragraphs_and_crowds(text, speaker):
+    (quote,) = find_quotes(text)
+    assert quote.speaker == speaker

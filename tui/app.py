@@ -182,6 +182,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
                 self._signals.append(signum)
         self.push_screen(LibraryScreen())
         self.resume()
+        self._show_changed_guidelines()
 
     def _release_store(self) -> None:
         self.writer.release()
@@ -313,6 +314,37 @@ class ClaimdeskApp(App, inherit_bindings=False):
                 self.open_article(article_id)
 
         self.run_job(self.writer, next_for, go)
+
+    def _show_changed_guidelines(self) -> None:
+        """Show the guidelines if they changed since this annotator last saw them."""
+        annotator = self.annotator
+
+        def unseen(store) -> str | None:
+            from store.settings import unseen_guidelines
+
+            return unseen_guidelines(store.db, annotator)
+
+        def show(text: str | None) -> None:
+            if text is not None:
+                from tui.screens.guidelines import GuidelinesScreen
+
+                self.push_screen(GuidelinesScreen(text, changed=True))
+
+        self.run_job(self.writer, unseen, show, on_error=lambda error: None)
+
+    def action_guidelines(self) -> None:
+        """Show the team's annotation guidelines."""
+        from tui.screens.guidelines import GuidelinesScreen
+
+        if isinstance(self.screen, GuidelinesScreen):
+            return
+
+        def read(store) -> str | None:
+            from store.settings import read_guidelines
+
+            return read_guidelines(store.db)
+
+        self.run_job(self.writer, read, lambda text: self.push_screen(GuidelinesScreen(text)))
 
     def action_review_queue(self) -> None:
         """Show the articles waiting for review, the most disagreement first."""

@@ -44,6 +44,7 @@ def bind(binding_id: str, action: str, description: str, group: str, *, show: bo
 APP = [
     bind("app.quit", "quit", "Quit", GENERAL, show=True, priority=True),
     bind("app.help", "help", "Keys", GENERAL, show=True),
+    bind("app.guidelines", "guidelines", "Guidelines", GENERAL),
     bind("app.command-palette", "command_palette", "Commands", GENERAL, priority=True),
     bind("app.claims", "claims", "Claims across outlets", VIEW),
 ]
@@ -66,6 +67,7 @@ LIBRARY = [
     bind("library.next-unfinished", "next_unfinished", "Next unfinished", ARTICLES, show=True),
     bind("library.review-queue", "app.review_queue", "Review queue", TEAM),
     bind("library.stats", "app.stats", "Team stats", TEAM),
+    bind("library.edit-details", "edit_details", "Edit title/outlet", ARTICLES),
 ]
 
 DOCUMENT = [
@@ -178,12 +180,25 @@ ATTRIBUTES = [
     bind("attributes.cancel", "cancel", "Cancel", GENERAL, show=True),
 ]
 
+ARTICLE_DETAILS = [
+    bind("article-details.save", "save", "Save", GENERAL, show=True),
+    bind("article-details.cancel", "cancel", "Cancel", GENERAL, show=True),
+]
+
 HELP = [
     bind("help.close", "close", "Close", GENERAL, show=True),
     bind("help.scroll-up", "scroll_up", "Scroll up", MOVE),
     bind("help.scroll-down", "scroll_down", "Scroll down", MOVE),
     bind("help.page-up", "page_up", "Page up", MOVE),
     bind("help.page-down", "page_down", "Page down", MOVE),
+]
+
+GUIDELINES = [
+    bind("guidelines.close", "close", "Close", GENERAL, show=True),
+    bind("guidelines.scroll-up", "scroll_up", "Scroll up", MOVE),
+    bind("guidelines.scroll-down", "scroll_down", "Scroll down", MOVE),
+    bind("guidelines.page-up", "page_up", "Page up", MOVE),
+    bind("guidelines.page-down", "page_down", "Page down", MOVE),
 ]
 
 
@@ -210,5 +225,7 @@ SCREEN_TABLES: dict[str, list[list[Binding]]] = {
     "Team stats": [STATS],
     "Everywhere": [APP],
     "Attribute editor": [ATTRIBUTES],
+    "Title and outlet editor": [ARTICLE_DETAILS],
     "Help": [HELP],
+    "Guidelines": [GUIDELINES],
 }

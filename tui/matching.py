@@ -23,6 +23,18 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def _embedder():
+    """The semantic scorer when its model is installed and readable; else words only
+    (a broken model must not take the Matches panel down with it)."""
+    from corpus.semantic import ModelError
+    from store.embeddings import open_embedder
+
+    try:
+        return open_embedder()
+    except (ModelError, OSError):
+        return None
+
+
 class MatchService:
     """The app's one claim matcher, behind its thread."""
 
@@ -46,7 +58,8 @@ class MatchService:
             from store.claim_sentences import SentenceIndex, sentence_cache_path
 
             sentences = SentenceIndex(store.db, cache=sentence_cache_path(self.db_path))
-            self._matcher = ClaimMatcher(store.db, sentences=sentences, cache=claim_cache_path(self.db_path))
+            self._matcher = ClaimMatcher(store.db, sentences=sentences, cache=claim_cache_path(self.db_path),
+                                         embedder=_embedder())
         return self._matcher
 
     def stop(self) -> None:

@@ -19,11 +19,12 @@ from corpus.file_types import DEFAULT_MAX_BYTES, FORMAT_NAMES, FORMATS
 from corpus.importers import IMPORTERS, SKIP, route
 from corpus.normalise import normalise_text
 from corpus.readers.decode import DecodeError, decode_bytes
-from corpus.readers.fields import first_line, is_date, one_line, unexpected_error
+from corpus.readers.fields import is_date, one_line, unexpected_error
 from corpus.readers.html import extract_html
 from corpus.readers.jsonl import read_jsonl
 from corpus.readers.table import read_csv
 from corpus.records import ArticleRecord, Rejection, source_name
+from corpus.titles import FALLBACK_NOTE, pick_title
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 # Documents people keep beside their articles that claimdesk cannot read: each
@@ -127,19 +128,23 @@ def _read_document(path: Path, fmt: str, outlet: str, max_bytes: int) -> Article
     text = normalise_text(raw)
     if not text.strip():
         return Rejection(source=source_name(path), message="empty file" if size == 0 else "no article text in the file")
-    title = meta.get("title") or first_line(text)
-    if fmt == "md":
-        title = title.lstrip("#").strip()
     outlet = one_line(normalise_text(meta.get("outlet") or outlet))
+    article_id = f"{slug(outlet)}/{slug(path.stem)}"
     published = meta.get("published")
     notes = []
+    title = meta.get("title")
+    if not title:
+        title, fallback = pick_title(text, markdown=fmt == "md")
+        if fallback:
+            notes.append(f"{FALLBACK_NOTE} {title!r}: no line reads as a headline "
+                         f"(set one: claimdesk articles set {article_id} --title TITLE)")
     if published and not is_date(published):
         # The page's text is what matters: it goes in, without the date, and the user is told.
         notes.append(f"the page's date {published[:40]!r} is not a date; stored without one")
         published = None
     return ArticleRecord(
         source=source_name(path),
-        id=f"{slug(outlet)}/{slug(path.stem)}",
+        id=article_id,
         title=normalise_text(title),
         outlet=outlet,
         url=meta.get("url"),

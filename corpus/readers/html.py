@@ -28,8 +28,9 @@ _SPACE = re.compile(r"\s+")
 # (their text stays) before the page is parsed, which keeps parsing linear.
 MAX_DEPTH = 512
 _RAW_TEXT = "script|style|textarea|title|xmp|noscript|plaintext"  # their content holds no tags
+# A run of the same tag repeated (<div><div><div>...) is one match, handled at once.
 _TAG = re.compile(
-    rf"<!--.*?(?:-->|\Z)|<(?:{_RAW_TEXT})\b.*?(?:</(?:{_RAW_TEXT})\s*>|\Z)|<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>",
+    rf"<!--.*?(?:-->|\Z)|<(?:{_RAW_TEXT})\b.*?(?:</(?:{_RAW_TEXT})\s*>|\Z)|(<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*>)\1*",
     re.S | re.I,
 )
 # Elements that hold no content, or that the next of their kind closes: they never nest deep.
@@ -41,31 +42,33 @@ _SHALLOW = {
 
 def bound_depth(markup: str, limit: int = MAX_DEPTH) -> str:
     """``markup`` with the tags of elements nested deeper than ``limit`` removed
-    (each replaced by a space, so words on either side stay apart). A page
+    (a space in their place, so words on either side stay apart). A page
     that nests no deeper is returned as it is. Linear in the length."""
     if markup.count("<") <= limit:
         return markup
     depth = deepest = last = 0
     pieces: list[str] = []
     for match in _TAG.finditer(markup):
-        close, name = match.groups()
-        if name is None or name.lower() in _SHALLOW:
+        tag, close, name = match.groups()
+        if name is None or name.lower() in _SHALLOW or (not close and tag.endswith("/>")):
             continue
+        start, end = match.span()
+        count = 1 if end - start == len(tag) else (end - start) // len(tag)
         if close:
-            if depth:
-                depth -= 1
-            if depth < limit:
+            if depth <= limit:  # the usual case: nothing past the limit to close
+                depth = depth - count if depth > count else 0
                 continue
+            dropped = min(depth - limit, count)  # the first ones close elements past the limit
+            depth = depth - count if depth > count else 0
+            replacement = " " + markup[start + dropped * len(tag) : end]
         else:
-            if markup[match.end() - 2] == "/":
-                continue  # <x/>: nothing opened
-            depth += 1
-            if depth > deepest:
-                deepest = depth
+            depth += count
             if depth <= limit:
                 continue
-        start, end = match.span()
-        pieces += (markup[last:start], " ")
+            deepest = max(deepest, depth)
+            dropped = min(depth - limit, count)  # the last ones open elements past the limit
+            replacement = markup[start : end - dropped * len(tag)] + " "
+        pieces += (markup[last:start], replacement)
         last = end
     if deepest <= limit:
         return markup

@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Iterable, Iterator
 import os
 import sys
+from pathlib import Path
 
 from typing import TYPE_CHECKING
 
@@ -20,13 +21,29 @@ if TYPE_CHECKING:
 HELP = """\
 Read articles into the database. PATH may be files or folders (searched
 recursively). Formats, by extension:
-  .txt .md      one article; the first non-empty line is the title
+  .txt .md      one article; the title is the first short line that reads
+                as a headline (not site menus, taglines, bylines or dates)
   .html .htm    the page's article text, paragraphs kept; navigation,
                 scripts, cookie banners and comment boxes dropped
   .jsonl .csv   one article a line/row with fields text (required), id,
                 title, outlet, url, published; other fields kept as metadata.
                 JSONL may carry spans [{start, end, label}] and _annotator_id
                 (Prodigy/spaCy style): they are imported as annotations.
+Annotations from other tools (and every claimdesk export) come with their
+spans; the format is recognised from the content, or named with --format:
+  .jsonl        doccano: label [[start, end, "LABEL"], ...] (or entities)
+  .json         Label Studio task list: labels regions of each annotation
+                (its annotator kept), or predictions
+  NAME.txt + NAME.ann   brat: T spans, A attributes, # notes
+  .conll .iob .bio .bioes (or a .txt of tagged tokens)   CoNLL, IOB1/IOB2/
+                BIOES; the text is rebuilt from the tokens
+  .spacy        spaCy DocBin: doc.spans groups and doc.ents
+  .parquet      claimdesk's parquet export
+  .csv          claimdesk's csv export (a span a row): spans added to the
+                articles already stored
+Labels not yet defined are created and listed in the summary. Annotations
+that cannot be placed on the text, or of a shape claimdesk does not read,
+reject the record with file:line: why.
 Text is decoded as UTF-8 or UTF-16/UTF-8 with a BOM, normalised (NFC, LF line
 ends, control characters and escape sequences removed) and stored for good.
 The same text twice is skipped; the same id with other text is rejected.
@@ -56,6 +73,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+DOCUMENT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 # An ingest is bulk work beside people annotating on the same machine: it
 # yields the CPU to them (their writes wait on nothing else; bench/bench_parallel_ingest.py).
 INGEST_NICENESS = 10
@@ -68,9 +86,48 @@ def _lower_priority() -> None:
         pass  # not allowed here: the ingest only runs at the usual priority
 
 
+class FolderOutlets:
+    """Notices when every file of a folder got the folder's name as its outlet.
+
+    ``claimdesk ingest seeds/*.txt`` calls every article's outlet "seeds",
+    which makes matching claims across outlets meaningless; the user is told
+    how to name the outlets instead.
+    """
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.named: dict[str, int] = {}  # folder -> files whose outlet is the folder's name
+        self.other: set[str] = set()  # folders with a file that named its own outlet
+
+    def see(self, item: object) -> None:
+        if not self.enabled or not hasattr(item, "outlet"):  # a Rejection
+            return
+        path = Path(item.source)
+        if path.suffix.lower() not in DOCUMENT_SUFFIXES:
+            return
+        folder = str(path.parent)
+        if item.outlet == Path(os.path.realpath(path)).parent.name:
+            self.named[folder] = self.named.get(folder, 0) + 1
+        else:
+            self.other.add(folder)
+
+    def warnings(self) -> list[str]:
+        from corpus.plural import counted
+
+        return [
+            f"every file in {folder or '.'} ({counted(count, 'article')}) got the folder's name "
+            f"{Path(os.path.realpath(folder or '.')).name!r} as its outlet, so they all count as one outlet. "
+            "If they come from several outlets, put each outlet's files in a folder named for it, "
+            "use --outlet NAME per outlet, or fix them with `claimdesk articles set ID --outlet NAME`"
+            for folder, count in self.named.items() if folder not in self.other and count >= 2
+        ]
+
+
 def run(args: argparse.Namespace) -> int:
     """Ingest; print rejections as they come and a one-line summary."""
+    from corpus.plural import counted
     from corpus.readers import read_paths
+    from corpus.titles import FALLBACK_NOTE
     from store.ingest import Ingester
 
     if args.max_size <= 0:
@@ -87,10 +144,16 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress("ingesting", enabled=watched, total=total)
     printed = 0
 
+    fallback_titles: list[str] = []
+    folders = FolderOutlets(enabled=args.outlet is None)
+
     def noted(items: Iterable) -> Iterator:
         for item in items:  # an article that goes in with a remark (e.g. a page date that is no date)
             for note in getattr(item, "notes", ()):
                 progress.print(f"{item.source}: note: {note}", file=sys.stderr)
+                if note.startswith(FALLBACK_NOTE):
+                    fallback_titles.append(item.id)
+            folders.see(item)
             yield item
 
     def report_batch(report: IngestReport) -> None:
@@ -103,4 +166,9 @@ def run(args: argparse.Namespace) -> int:
     with store, progress:
         report = Ingester(store.db, on_batch=report_batch, suggest=not args.no_suggest).run(noted(records))
     print(report.summary(into=store.path))
+    if fallback_titles:
+        shown = ", ".join(fallback_titles[:5]) + (f" and {len(fallback_titles) - 5} more" if len(fallback_titles) > 5 else "")
+        print(f"{counted(len(fallback_titles), 'article')} got a fallback title (no line read as a headline): {shown}")
+    for warning in folders.warnings():
+        print(f"claimdesk: warning: {warning}", file=sys.stderr)
     return 1 if report.rejected else 0

@@ -61,7 +61,8 @@ def _heading(text: str, style: str = "bold") -> Option:
 def _conflict_heading(conflict: ClaimConflictReport) -> str:
     if conflict.kind == "figure":
         return "FIGURES DIFFER: " + "; ".join(f"{_line(a)} vs {_line(b)}" for a, b in conflict.figures)
-    return "CONTRADICTION: " + ("one is negated" if conflict.kind == "negation" else "opposite directions")
+    return "CONTRADICTION: " + {"negation": "one is negated", "direction": "opposite directions",
+                                "roles": "roles swapped"}.get(conflict.kind, conflict.kind)
 
 
 class ClaimsList(OptionList, inherit_bindings=False):
@@ -183,14 +184,18 @@ class ClaimsScreen(Screen):
             options.append(Option(Text(f"… {_plural(left, 'more cluster')}: Enter shows the next "
                                        f"{min(left, len(stored.page) or left):,}", style="italic", end=""), id=MORE))
         if offset == 0:
-            for title, kinds in (("Figure conflicts", ("figure",)), ("Contradictions", ("negation", "direction"))):
+            for title, kinds in (("Figure conflicts", ("figure",)), ("Contradictions", ("negation", "direction", "roles"))):
                 conflicts = [c for c in stored.conflicts if c.kind in kinds]
+                total = sum(stored.conflict_counts.get(kind, 0) for kind in kinds)
                 if conflicts:
-                    options.append(_heading(f"{title}: {len(conflicts):,}", "bold underline"))
+                    options.append(_heading(f"{title}: {total:,}", "bold underline"))
                 for conflict in conflicts:
                     options.append(_heading(_conflict_heading(conflict)))
                     options.extend(member(claim, f"cluster {cluster_of.get(claim.span_id, '?')}")
                                    for claim in (conflict.a, conflict.b))
+                if total > len(conflicts):
+                    options.append(_heading(f"… and {_plural(total - len(conflicts), 'more')}, best-scoring first "
+                                            "above: claimdesk dedup lists them all", "italic"))
             if stored.alone:
                 options.append(_heading(f"{_plural(stored.alone, 'claim')} ran in one place only", "italic"))
             claims_list.set_options(options)
@@ -200,10 +205,11 @@ class ClaimsScreen(Screen):
             at = claims_list.get_option_index(MORE)
             claims_list.set_options([*current[:at], *options, *current[at + 1:]])
             claims_list.highlighted = at
-        figure = sum(c.kind == "figure" for c in self.stored.conflicts)
+        counts = self.stored.conflict_counts
+        figure = counts.get("figure", 0)
         self._header(
             f"{_plural(self.stored.claims, 'claim')} · {_plural(self.stored.repeated, 'cluster')} across outlets · "
-            f"{_plural(figure, 'figure conflict')} · {_plural(len(self.stored.conflicts) - figure, 'contradiction')}"
+            f"{_plural(figure, 'figure conflict')} · {_plural(sum(counts.values()) - figure, 'contradiction')}"
             if self.stored.claims else "No claims yet: tag some (c) in the articles, then come back."
         )
 

@@ -242,6 +242,33 @@ class LibraryScreen(Screen):
     def action_next_unfinished(self) -> None:
         self.app.open_next_unfinished(None)
 
+    def action_edit_details(self) -> None:
+        """Fix the current article's title or outlet in a small form; saved at once, as an event."""
+        from tui.screens.article_details import ArticleDetailsScreen
+
+        row = self.table.current
+        if row is None:
+            return
+        annotator = self.app.annotator
+
+        def chosen(result: tuple[str, str] | None) -> None:
+            if result is None or result == (row.title, row.outlet):
+                return
+            title, outlet = result
+
+            def saved(_article) -> None:
+                self.app.notify("saved", timeout=2)
+                self.app.run_job(self.app.reader, lambda store: store.articles.outlets(), self._got_outlets)
+                self.load_page(after_rowid=row.rowid - 1, keep=row.id)
+
+            self.app.run_job(
+                self.app.writer,
+                lambda store: store.articles.set_details(row.id, annotator, title=title, outlet=outlet),
+                saved,
+            )
+
+        self.app.push_screen(ArticleDetailsScreen(row.id, row.title, row.outlet), chosen)
+
     def on_key(self, event) -> None:
         # Typing a character nobody binds starts a title search with it. (Key
         # events reach handlers before the bindings of the screen are looked up.)

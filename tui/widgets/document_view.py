@@ -18,14 +18,14 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store.models import Label
 from tui.bindings import DOCUMENT
 from tui.messages import CursorMoved
-from tui.widgets.document_layout import MIN_WIDTH, DocumentLayout
+from tui.widgets.document_layout import MIN_WIDTH, DocumentLayout, char_cells
 from tui.widgets.span_paint import PaintedSpan, SpanIndex, SpanPainter
 
 
@@ -63,6 +63,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._generation = 0
         self._strips: LRUCache[tuple, Strip] = LRUCache(1024)
         self._painted: dict[int, tuple] = {}  # screen row -> the row state it was last painted with
+        self._cuts: dict[int, int] = {}  # row -> where the cursor was: its next paint splits there
         self._painter: SpanPainter | None = None
         self._dragging = False
 
@@ -215,6 +216,7 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _invalidate(self) -> None:
         self._generation += 1
+        self._cuts.clear()
         self._strips.clear()
         self._painter = None
         self.refresh()
@@ -229,8 +231,26 @@ class DocumentView(ScrollView, can_focus=True):
         rows, and the stale one was never repainted)."""
         top = self.scroll_offset.y
         for y in range(self.scrollable_content_region.height):
-            if self._painted.get(y) != self._row_state(top + y):
-                self.refresh_line(top + y)
+            row = top + y
+            old, new = self._painted.get(y), self._row_state(row)
+            if old == new:
+                continue
+            if old is not None and len(old) == len(new) == 5 and old[:2] == new[:2] and old[3:] == new[3:]:
+                # Only the cursor came or went: repaint its cells, not the
+                # row (the row is cut there so the terminal gets only them).
+                if old[2] is not None:
+                    self._cuts[row] = old[2]
+                for cursor in (old[2], new[2]):
+                    if cursor is not None:
+                        self._refresh_cells(row, cursor)
+            else:
+                self.refresh_line(row)
+
+    def _refresh_cells(self, row: int, offset: int) -> None:
+        layout = self.layout_
+        char = layout.display[offset] if offset < len(layout.display) else "\n"
+        cells = 1 if char == "\n" else max(1, char_cells(char))
+        self.refresh(Region(layout.column_of(offset), row - self.scroll_offset.y, cells, 1))
 
     def _scroll_to_cursor(self) -> None:
         row = self.layout_.row_of(self.cursor)
@@ -280,7 +300,8 @@ class DocumentView(ScrollView, can_focus=True):
         row = self.scroll_offset.y + y
         state = self._row_state(row)
         self._painted[y] = state
-        strip = self._strips.get((state, width))
+        cut = self._cuts.pop(row, None)
+        strip = self._strips.get((state, width, cut))
         if strip is None:
             base = self.rich_style
             if row >= self.layout_.row_count:
@@ -288,12 +309,13 @@ class DocumentView(ScrollView, can_focus=True):
             else:
                 start, end = self.layout_.row_span(row)
                 _row, _generation, cursor, selection, match = state
-                strip = self._render_row(start, end, cursor, selection, match, base).adjust_cell_length(width, base)
-            self._strips[state, width] = strip
+                strip = self._render_row(start, end, cursor, selection, match, base, cut)
+                strip = strip.adjust_cell_length(width, base)
+            self._strips[state, width, cut] = strip
         return strip
 
     def _render_row(self, start: int, end: int, cursor: int | None, selection: tuple[int, int] | None,
-                    match: tuple[int, int] | None, base: Style) -> Strip:
+                    match: tuple[int, int] | None, base: Style, cut: int | None = None) -> Strip:
         painter, cursor_style, selection_style, match_style = self._styles()
         spans = self.spans.overlapping(start, end)
         points = {start, end}
@@ -303,8 +325,9 @@ class DocumentView(ScrollView, can_focus=True):
             if pair:
                 points.update((min(pair[0], end), min(pair[1], end)))
         layout = self.layout_
-        if cursor is not None and cursor < end:
-            points.update((cursor, min(layout.cell_end(cursor), end)))
+        for at in (cursor, cut):
+            if at is not None and start <= at < end:
+                points.update((at, min(layout.cell_end(at), end)))
         display, unsent = layout.display, layout.unsent
         segments = []
         ordered = sorted(points)

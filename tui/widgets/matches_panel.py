@@ -48,7 +48,7 @@ def claim_marker(match: ClaimMatch) -> str:
         return "LINKED"
     if match.decision == "not_same":
         return "not the same"
-    return conflict_marker(match.verdict) or "same claim"
+    return conflict_marker(match.verdict) or "same claim" + _why(match.verdict)
 
 
 def untagged_marker(match: UntaggedMatch) -> str:
@@ -57,6 +57,13 @@ def untagged_marker(match: UntaggedMatch) -> str:
         return "untagged, not the same"
     conflict = conflict_marker(match.verdict)
     return f"{conflict} (untagged)" if conflict else "untagged"
+
+
+def _why(verdict: MatchVerdict) -> str:
+    """Why a pair matched, when it is not the words alone: " (by meaning, alias)"."""
+    words = {"semantic": "by meaning", "alias": "alias"}
+    shown = [words[reason] for reason in verdict.reasons if reason in words]
+    return f" ({', '.join(shown)})" if shown else ""
 
 
 def conflict_marker(verdict: MatchVerdict) -> str | None:
@@ -69,6 +76,8 @@ def conflict_marker(verdict: MatchVerdict) -> str | None:
         return "CONTRADICTS: one is negated"
     if verdict.conflict == "direction":
         return "CONTRADICTS: opposite directions"
+    if verdict.conflict == "roles":
+        return "CONTRADICTS: roles swapped"
     return None
 
 
