@@ -311,6 +311,9 @@ class DocumentView(ScrollView, can_focus=True):
                 _row, _generation, cursor, selection, match = state
                 strip = self._render_row(start, end, cursor, selection, match, base, cut)
                 strip = strip.adjust_cell_length(width, base)
+                if cut is None:
+                    # Each segment costs its escape sequences: one run of one style is one segment.
+                    strip = strip.simplify()
             self._strips[state, width, cut] = strip
         return strip
 
