@@ -159,7 +159,7 @@ def recluster(
     first = not store.has_clustered() and not store.leaders()
     scorer = "" if embedder is None else embedder.model
     if not first and (read_setting(db, _SCORER) or "") != scorer:
-        full = True  # the semantic scorer came or went: every pair is scored anew
+        first = True  # the semantic scorer came or went: clustered anew, as by a first run
     open_claims = store.open_claims()
     removed = store.removed_claims()
     if first or full:

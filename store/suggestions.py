@@ -25,8 +25,8 @@ from store.spans import NewSpan, SpanRows, SpanStore, article_texts, insert_rows
 # Article ids per lookup query: below SQLite's default limit on host parameters.
 _LOOKUP_CHUNK = 500
 
-# Attributes that describe the suggester's confidence, not the span.
-_SUGGESTER_ONLY = {"score"}
+# Attributes that describe the suggester's confidence or reasons, not the span.
+_SUGGESTER_ONLY = {"score", "rule"}
 
 
 def _version(suggester: str) -> int:
@@ -144,7 +144,13 @@ class SuggestionStore:
             seen.update({("start", s.label, s.start), ("end", s.label, s.end)})
             shown.append(s)
         order = {s.id: i for i, s in enumerate(spans)}
-        return sorted(shown, key=lambda s: order[s.id])
+        rules = self.rules(article_id) if shown else {}
+        # The rule rides along in the copy handed out (attrs["rule"]), for the
+        # status line; the stored span and its events do not hold it.
+        return [
+            s.model_copy(update={"attrs": {**s.attrs, "rule": rules[s.id]}}) if s.id in rules else s
+            for s in sorted(shown, key=lambda s: order[s.id])
+        ]
 
     def _decision(self, suggestion: Span, status: str) -> NewSpan:
         attrs = {k: v for k, v in suggestion.attrs.items() if k not in _SUGGESTER_ONLY}

@@ -42,3 +42,10 @@ def cli(db_path: Path, capsys):
         return code, captured.out, captured.err
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _words_only_matching(monkeypatch):
+    """Tests match by words alone, whether or not a semantic model is installed on this
+    machine; the semantic tests name the model they use (tests/test_semantic.py)."""
+    monkeypatch.setenv("CLAIMDESK_SEMANTIC_MODEL", "off")

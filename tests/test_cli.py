@@ -61,7 +61,7 @@ def test_demo_loads_the_bundled_corpus_once(tmp_path, capsys):
     from store import Store
 
     with Store(path) as store:
-        assert store.articles.count() == 12
+        assert store.articles.count() == 17
         assert len(store.articles.outlets()) >= 4
 
 

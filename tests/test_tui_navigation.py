@@ -68,6 +68,7 @@ async def test_esc_closes_the_search_into_the_article_then_goes_back(db):
         await press(app, pilot, "slash", *"audit")
         bar = screen.query_one(SearchBar)
         assert bar.has_focus
+        assert footer(app) == "enter next  esc close  f1 more"  # typed keys go to the search, not to tags
         await press(app, pilot, "escape")
         assert not bar.has_class("-open") and isinstance(app.focused, DocumentView)
         assert screen.view.cursor == FIRST.index("audit")  # the search left the cursor there

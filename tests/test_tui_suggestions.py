@@ -55,9 +55,9 @@ async def test_suggestions_show_apart_from_annotations_with_their_details(db):
         assert screen.own_spans() == []
         assert screen.status.under == "claim? › quote? › figure?"
         lines = screen_lines(app)
-        assert "figure? · figure = 100,000 vest · by figures@2 ·" in lines[0]
+        assert "figure? · figure = 100,000 vest · by figures@2 (count) ·" in lines[0]
         assert lines[0].endswith("saved")
-        assert screen.status.suggestion == "figure = 100,000 vest · by figures@2 · a accept, x reject"
+        assert screen.status.suggestion == "figure = 100,000 vest · by figures@2 (count) · a accept, x reject"
         assert "0 spans · 8 suggested" in "\n".join(lines)
         assert any("figure?" in line and "= 100,000 vest" in line for line in lines)  # the span list
 

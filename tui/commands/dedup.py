@@ -24,7 +24,10 @@ annotator) into clusters of the same claim reported by different outlets,
 store each claim's cluster id (attribute "cluster"; ids stay put as claims
 are added), and list the clusters, most outlets first, then the figure
 conflicts: claims that match in words but state different figures. Links
-and "not the same" decisions made in the app always hold.
+and "not the same" decisions made in the app always hold. After the first
+run only what changed since is clustered again (new, moved and removed
+claims, new decisions, and the clusters they touch), with the result a full
+run gives (--full).
 
 Each cluster also lists the sentences of other articles that match it but
 carry no claim yet ("untagged"). Finding them indexes every sentence of the
@@ -63,6 +66,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     parser.add_argument("--no-untagged", action="store_true",
                         help="do not look for matching sentences that carry no claim yet")
+    parser.add_argument("--full", action="store_true",
+                        help="cluster every claim, not only what changed since the last run (same result)")
     parser.add_argument("--no-semantic", action="store_true",
                         help="match by words only, even with a sentence-embedding model installed")
     add_db_option(parser)

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 DEMO_CORPUS = Path(__file__).resolve().parent.parent.parent / "corpus" / "demo"
 # The article files; the folder's README.md describes the corpus and is not one.
-DEMO_ARTICLES = ("html", "wire.jsonl")
+DEMO_ARTICLES = ("html", "wire.jsonl", "peace-talks.jsonl")
 
 
 def demo_db_path() -> Path:
@@ -30,7 +30,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "demo",
         help="open the app on a ready-made demo corpus",
         description="Create (or reuse) a demo database in your data folder, load the bundled demo "
-        "corpus (a dozen fictional news articles from four outlets) and open the app on it.",
+        "corpus (seventeen news articles from eight invented outlets) and open the app on it.",
     )
     parser.add_argument("--db", type=Path, metavar="PATH", help=f"use this file instead of {demo_db_path()}")
     parser.add_argument("--no-open", action="store_true", help="load the corpus, print the database path and exit")

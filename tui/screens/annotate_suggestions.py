@@ -93,7 +93,9 @@ class SuggestionDecisions:
         keys = [self._first_key("annotate.accept-suggestion"), self._first_key("annotate.reject-suggestion")]
         hint = f" · {keys[0]} accept, {keys[1]} reject" if all(keys) else ""
         # Most telling first: the line cuts its end when short of room.
-        return f"{span.label}{' ' + details if details else ''} · by {span.annotator}{hint}"
+        rule = span.attrs.get("rule", "").partition(":")[2]
+        why = f" ({rule})" if rule else ""
+        return f"{span.label}{' ' + details if details else ''} · by {span.annotator}{why}{hint}"
 
     def _first_key(self, binding_id: str) -> str:
         keys = self.app.keymap.keys_of(binding_id)

@@ -18,10 +18,12 @@ from typing import Protocol
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
+from textual.widgets import Input
 
 from tui.keymap import key_label
 
 GAP = "  "
+ARROWS = ("left", "right", "up", "down")
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,12 @@ class KeyFooter(Widget):
     def _keys(self) -> dict[str, str]:
         """Binding id to its first active key, as people write it."""
         keys: dict[str, str] = {}
+        # A text field takes the printable keys: what they do elsewhere does not apply while it has focus.
+        typing = isinstance(self.app.focused, Input)
         for key, active in self.screen.active_bindings.items():
             binding_id = active.binding.id
+            if typing and len(key_label(key)) == 1 and key not in ARROWS:
+                continue
             if binding_id and binding_id not in keys and active.enabled:
                 keys[binding_id] = key_label(key)
         return keys
