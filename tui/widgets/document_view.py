@@ -333,7 +333,7 @@ class DocumentView(ScrollView, can_focus=True):
                 points.update((at, min(layout.cell_end(at), end)))
         display, unsent = layout.display, layout.unsent
         segments = []
-        ordered = sorted(points)
+        ordered = sorted({start} | {min(layout.cell_boundary(point), end) for point in points})
         for a, b in zip(ordered, ordered[1:]):
             covering = tuple(s for s in spans if s.start <= a and s.end >= b)
             style = base + painter.style(covering)
