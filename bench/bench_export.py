@@ -18,10 +18,12 @@ cluster, speaker or value/unit attributes from three annotators).
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import random
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -149,6 +151,7 @@ def main() -> None:
         make_database(Path(args.make[0]), int(args.make[1]), args.spans)
         return
     work = Path(tempfile.mkdtemp(prefix="claimdesk-bench-export-"))
+    atexit.register(shutil.rmtree, work, True)  # hundreds of MB at full size
     started = time.perf_counter()
     # Made in a child process: children forked from a big parent would report its memory as theirs.
     small, large = work / "small.db", work / "large.db"

@@ -15,7 +15,9 @@ executemany each (same pragmas: WAL, synchronous=FULL); peak memory at
 from __future__ import annotations
 
 import argparse
+import atexit
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -80,6 +82,7 @@ def main() -> None:
     if args.quick:
         args.count, args.small = 500, 100
     work = Path(tempfile.mkdtemp(prefix="claimdesk-bench-"))
+    atexit.register(shutil.rmtree, work, True)  # hundreds of MB at full size
     small = write_jsonl(work / "small.jsonl", args.small)
     large = write_jsonl(work / "large.jsonl", args.count)
     print(f"corpus: {args.count:,} articles, {large.stat().st_size / 1e6:,.0f} MB of JSONL")

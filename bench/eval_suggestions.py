@@ -114,6 +114,11 @@ def same_quantity(suggested: dict, gold: dict) -> bool:
 _DEFINITE_BEFORE = re.compile(r"\b(?:the|these|those|its|their|his|her|our)\s+$", re.IGNORECASE)
 
 
+def _scores_without(dropped: set[int], matched: set[int], predicted: int, gold: int) -> SpanScores:
+    """The scores had the suggestions at ``dropped`` not been made."""
+    return SpanScores(len(matched - dropped), predicted - len(dropped), gold)
+
+
 def _normal_name(name: str | None) -> str:
     return re.sub(r"^(?:the|a|an)\s+", "", (name or "").lower().replace("’", "'")).strip()
 
@@ -157,15 +162,10 @@ def evaluate(records: list[dict] | None = None, *, claim_limit: int = DEFAULT_LI
             approx_right += pred_f[p].attrs["approx"] == gold_f[g]["approx"]
         matched_p = {p for p, _ in right}
         matched_g = {g for _, g in right}
-        for keep, name in ((lambda s: s.rule != "figure:count", "all"),
-                           (lambda s: s.rule != "figure:count" or not _DEFINITE_BEFORE.search(text, max(0, s.start - 12), s.start), "definite")):
-            kept = [i for i, s in enumerate(pred_f) if keep(s)]
-            found = sum(1 for p, _ in right if p in set(kept))
-            scores = SpanScores(found, len(kept), len(gold_f))
-            if name == "all":
-                without_counts += scores
-            else:
-                without_definite += scores
+        counts_at = {i for i, s in enumerate(pred_f) if s.rule == "figure:count"}
+        definite_at = {i for i in counts_at if _DEFINITE_BEFORE.search(text, max(0, pred_f[i].start - 12), pred_f[i].start)}
+        without_counts += _scores_without(counts_at, matched_p, len(pred_f), len(gold_f))
+        without_definite += _scores_without(definite_at, matched_p, len(pred_f), len(gold_f))
         for i, s in enumerate(pred_f):
             counts = rule_counts.setdefault(s.rule, [0, 0])
             counts[0] += 1

@@ -1,7 +1,7 @@
 """Run every benchmark at the README's sizes (or ``--quick``), print each figure
 beside its baseline and the ratio, and rewrite the README's Performance table.
 
-    python bench/run_all.py [--quick] [--only NAME ...] [--no-readme] [--timeout S]
+    python bench/run_all.py [--quick] [--only LABEL ...] [--args="--count 10000"] [--no-readme] [--readme-only]
 
 Each bench prints one ``RESULT {json}`` line per README row (bench/results.py).
 The rows are kept in bench/results.json with the date, machine and size they
@@ -127,6 +127,8 @@ def main() -> int:
                         + ", ".join(label for label, *_ in BENCHES))
     parser.add_argument("--no-readme", action="store_true", help="do not rewrite the README")
     parser.add_argument("--readme-only", action="store_true", help="rewrite the README from bench/results.json")
+    parser.add_argument("--args", help="with one --only LABEL: run it with these arguments instead of the README's "
+                        "(its rows then name them; for a machine where the README's size takes too long)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds each bench may take")
     args = parser.parse_args()
     chosen = [b for b in BENCHES if not args.only or b[0] in args.only]
@@ -134,6 +136,11 @@ def main() -> int:
         raise SystemExit(f"unknown bench: {', '.join(sorted(unknown))}")
     if args.readme_only:
         chosen = []
+    if args.args is not None:
+        if len(chosen) != 1:
+            raise SystemExit("--args goes with exactly one --only LABEL")
+        label, name, _, quick = chosen[0]
+        chosen = [(label, name, args.args.split(), quick)]
     cores = os.cpu_count() or 1
     today = datetime.now(UTC).strftime("%Y-%m-%d")
     print(f"running {len(chosen)} benches ({'quick' if args.quick else 'README sizes'}) on {cores} cores",
@@ -157,7 +164,11 @@ def main() -> int:
     if args.quick:
         return 1 if failed else 0
     ran = {_bench_key(name, full) for _, name, full, _ in chosen}
+    if args.args is not None:  # rows of the README's size for this bench give way too
+        ran |= {_bench_key(name, full) for label, name, full, _ in BENCHES if label == chosen[0][0]}
     order = {_bench_key(name, full): n for n, (_, name, full, _) in enumerate(BENCHES)}
+    labels = [label for label, *_ in BENCHES]
+    order.update({_bench_key(name, full): labels.index(label) for label, name, full, _ in chosen})
     with open(RESULTS.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two runs of --only at once keep each other's rows
         kept = [] if not RESULTS.exists() else [r for r in json.loads(RESULTS.read_text()) if r["bench"] not in ran]
