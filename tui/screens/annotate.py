@@ -142,7 +142,8 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
             FooterItem((("annotate.mark-done", "done, next"),), extra=True),
             FooterItem((("review.finish", "reviewed, next"),), extra=True),
             FooterItem((("matches.back", "close"), ("search.close", "close"), ("annotate.clear-selection", "clear"),
-                        ("annotate.back", self.BACK_TO)), one_of=True, end=True),
+                        ("annotate.back", "close panel" if self.matches_panel.display else self.BACK_TO)),
+                       one_of=True, end=True),
             FooterItem((("app.help", "more"),), end=True),
         ]
         return items
