@@ -4,7 +4,7 @@
 
 ``--ingests`` ``claimdesk ingest`` processes start at once on one database,
 each with its own JSONL file whose records name outlets the database does not
-hold yet (the same five in every file). Meanwhile an annotator process adds a
+hold yet (the same five in every file) and spans of a label it lacks. Meanwhile an annotator process adds a
 span every 50 ms and times each write, from the call to its return. The
 baseline, measured in the same run before the ingests start, is the same
 annotator writing alone. Printed: the annotator's p50/p99/max with and
@@ -32,6 +32,7 @@ from synthetic import article  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW_OUTLETS = ["Ashford Gazette", "Bellmoor Times", "Carrow Daily", "Dunmere Post", "Elwick Herald"]
+NEW_LABEL = "source"
 SEED_ID = "seed-article"
 PAUSE_S = 0.05
 
@@ -55,6 +56,8 @@ def write_inputs(folder: Path, ingests: int, articles: int) -> list[Path]:
                 record = article(rng, n, size=2000)
                 record["id"] = f"p{i}-{n:06d}"
                 record["outlet"] = NEW_OUTLETS[(i + n) % len(NEW_OUTLETS)]
+                if n < 3:  # a label the database lacks, which every ingest creates at the same moment
+                    record["spans"] = [{"start": 0, "end": 5, "label": NEW_LABEL}]
                 out.write(json.dumps(record) + "\n")
         paths.append(path)
     return paths
@@ -124,6 +127,7 @@ class Result:
     articles_expected: int = 0
     articles_stored: int = 0
     outlets: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
     integrity: str = ""
     replay_differences: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -163,6 +167,7 @@ def run(folder: Path, *, ingests: int = 6, articles: int = 1000, suggest: bool =
     with Store(db) as store:
         result.articles_stored = store.db.execute("SELECT count(*) FROM articles").fetchone()[0]
         result.outlets = sorted(r[0] for r in store.db.execute("SELECT name FROM outlets"))
+        result.labels = [r[0] for r in store.db.execute("SELECT name FROM labels ORDER BY position")]
         result.integrity = store.db.execute("PRAGMA integrity_check").fetchone()[0]
         result.replay_differences = replay_differences(store.db)
     return result

@@ -104,6 +104,10 @@ class ClaimMatcher:
         row = self.db.execute("SELECT id FROM events WHERE seq = ?", [seq]).fetchone()
         return row[0] if row else None
 
+    def _model(self) -> str | None:
+        # The index keeps the vectors of one model: another (or none) starts afresh.
+        return None if self.embedder is None else self.embedder.model
+
     def _identity(self) -> tuple | None:
         return self.db.execute("SELECT id, hash FROM articles ORDER BY rowid LIMIT 1").fetchone()
 
@@ -112,7 +116,7 @@ class ClaimMatcher:
 
     def _load(self) -> bool:
         saved = load_index_cache(self.cache, {"format": _FORMAT, "code": code_version(MATCHING_CODE),
-                                              "identity": self._identity()})
+                                              "identity": self._identity(), "model": self._model()})
         # The event the index was saved at, still there under the same id:
         # the same history, so the events since say what changed.
         if saved is None or saved.get("seen_id") != self._event_id(saved.get("seen", 0)):
@@ -126,7 +130,7 @@ class ClaimMatcher:
         if self.cache is not None:
             save_index_cache(self.cache, {
                 "format": _FORMAT, "code": code_version(MATCHING_CODE), "identity": self._identity(),
-                "seen": self._seen, "seen_id": self._event_id(self._seen), "index": self.index,
+                "model": self._model(), "seen": self._seen, "seen_id": self._event_id(self._seen), "index": self.index,
             })
         self._unsaved = 0
 

@@ -163,12 +163,11 @@ class Ingester:
         """Create the labels of the record's spans the database lacks; the reason when one cannot be."""
         for name in sorted({s.label for s in record.spans} - self._labels):
             colour = NEW_LABEL_COLOURS[len(self.report.created_labels) % len(NEW_LABEL_COLOURS)]
-            if name not in {r[0] for r in self.db.execute("SELECT name FROM labels")}:  # another process may have
-                try:
-                    LabelStore(self.db).add(name, None, colour)
-                except StoreError as err:
-                    return f"label {name!r} cannot be created: {err}"
-                self.report.created_labels.append(name)
+            try:
+                if LabelStore(self.db).add_missing(name, colour):  # another process may have added it meanwhile
+                    self.report.created_labels.append(name)
+            except StoreError as err:
+                return f"label {name!r} cannot be created: {err}"
             self._labels.add(name)
         return None
 
@@ -255,8 +254,10 @@ class Ingester:
         rows, spans, new = [], [], []
         for item in chunk:
             record, digest, article_id = item.record, item.digest, item.article_id
-            if digest in known_hashes:
+            if digest in known_hashes:  # stored meanwhile, or earlier in this batch
                 self.report.duplicates += 1
+                if record.spans:  # the same article again, with annotations: keep those it lacks
+                    self._later.append(record)
                 continue
             if article_id in known_ids:
                 self.report.rejected.append(

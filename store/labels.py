@@ -45,3 +45,20 @@ class LabelStore:
                 raise StoreError(f"key {key!r} is taken by another label")
             label = Label(name=name, key=key, colour=colour, position=row[0])
         return label
+
+    def add_missing(self, name: str, colour: str) -> bool:
+        """Add a label without a key unless one of that name exists; True when added.
+
+        One statement: two ingests bringing the same new label at once both
+        succeed (one adds it, the other finds it), where a look-then-add would
+        fail the second with "exists already"."""
+        if not _NAME.match(name):
+            raise StoreError(f"label name {name!r}: use lower-case letters, digits, - or _ (up to 32)")
+        with write(self.db):
+            row = self.db.execute(
+                "INSERT INTO labels (name, key, colour, position)"
+                " SELECT ?, NULL, ?, coalesce(max(position), -1) + 1 FROM labels WHERE true"
+                " ON CONFLICT (name) DO NOTHING RETURNING position",
+                [name, colour],
+            ).fetchone()
+        return row is not None

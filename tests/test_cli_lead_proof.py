@@ -103,8 +103,12 @@ def test_raw_csv_writes_cells_as_they_are(formula_db, tmp_path):
 def _ingest_on(tmp_path, stderr_tty: bool) -> tuple[bytes, bytes]:
     source = tmp_path / "a.jsonl"
     source.write_text("".join(json.dumps({"text": f"Article {i} says 12% failed."}) + "\n" for i in range(37)))
-    command = [sys.executable, "-m", "tui.cli", "ingest", str(source), "--db", str(tmp_path / "p.db"),
-               "--no-suggest"]
+    return _run_on([sys.executable, "-m", "tui.cli", "ingest", str(source), "--db", str(tmp_path / "p.db"),
+                    "--no-suggest"], stderr_tty)
+
+
+def _run_on(command: list[str], stderr_tty: bool) -> tuple[bytes, bytes]:
+    """stdout and stderr of the command, its stderr a terminal or a pipe."""
     if not stderr_tty:
         done = subprocess.run(command, capture_output=True, timeout=60)
         assert done.returncode == 0
@@ -138,3 +142,15 @@ def test_ingest_shows_a_bar_with_total_and_time_left_on_a_terminal(tmp_path):
 def test_ingest_is_quiet_when_stderr_is_piped(tmp_path):
     out, err = _ingest_on(tmp_path, stderr_tty=False)
     assert err == b"" and b"ingested 37 articles" in out
+
+
+def test_export_shows_a_bar_with_the_article_total_on_a_terminal(export_db, tmp_path):
+    with Store(export_db) as store:
+        total = store.db.execute(
+            "SELECT count(DISTINCT article_id) FROM spans WHERE status = 'accepted'").fetchone()[0]
+    command = [sys.executable, "-m", "tui.cli", "export", "--db", str(export_db), "-f", "jsonl",
+               "-o", str(tmp_path / "o.jsonl")]
+    out, err = _run_on(command, stderr_tty=True)
+    assert b"exporting" in err and f"/{total}".encode() in err and b"left" in err
+    out, err = _run_on([*command[:-1], str(tmp_path / "p.jsonl")], stderr_tty=False)
+    assert err == b"" and b"exported" in out

@@ -125,16 +125,32 @@ def test_a_schema_version_set_back_migrates_again_without_harm(filled, tmp_path,
     assert main(["ingest", str(new), "--db", str(filled)]) == 0
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 16 MB tmpfs mounted for the test, or a skip saying why there is none."""
-    point = tmp_path / "small"
+def _mount_small(tmp_path, name: str, size: str):
+    point = tmp_path / name
     point.mkdir()
     if shutil.which("mount") is None:
         pytest.skip("no mount command: cannot make a small filesystem to fill")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(point)], capture_output=True, text=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(point)],
+                             capture_output=True, text=True)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here ({mounted.stderr.strip() or 'not permitted'})")
+    return point
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 16 MB tmpfs mounted for the test, or a skip saying why there is none."""
+    point = _mount_small(tmp_path, "small", "16m")
+    try:
+        yield point
+    finally:
+        subprocess.run(["umount", "-l", str(point)], check=False)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 1 MB tmpfs mounted for the test, or a skip saying why there is none."""
+    point = _mount_small(tmp_path, "tiny", "1m")
     try:
         yield point
     finally:
@@ -173,3 +189,24 @@ def test_a_full_disk_mid_ingest_is_one_line_keeps_what_was_stored_and_a_rerun_fi
     assert conn.execute("SELECT count(*) FROM articles WHERE id LIKE 'r%'").fetchone()[0] == 600
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
+
+
+def test_a_full_disk_mid_export_is_one_line_and_a_rerun_writes_it_whole(tiny_disk, filled, tmp_path):
+    filler = tiny_disk / "filler"
+    filler.write_bytes(b"\0" * (1024 * 1024 - 8192))
+    target = tiny_disk / "dataset.jsonl"
+    # The export must hold far more than the 8 KB left: give every article many spans.
+    with Store(filled) as store:
+        for n in range(300):
+            store.spans.add("harbour-times/port", n % 40, n % 40 + 5, "claim", f"ann{n}")
+    before = contents(filled)
+    line = one_line_error(claimdesk(filled, "export", "--format", "jsonl", "--out", str(target)), "No space left")
+    assert "nothing was written under the final name" in line
+    assert not target.exists()
+    assert contents(filled) == before
+    filler.unlink()
+    rerun = claimdesk(filled, "export", "--format", "jsonl", "--out", str(target))
+    assert rerun.returncode == 0, rerun.stderr
+    assert "removed a stale temporary file" in rerun.stdout + rerun.stderr
+    assert [p.name for p in tiny_disk.iterdir()] == ["dataset.jsonl"]
+    assert len(target.read_text().splitlines()) == 2

@@ -44,8 +44,10 @@ def _attrs(db):
 
 
 def _ids(db):
+    """The ids of the articles an export holds (those with an accepted span; none is marked done here)."""
     with sqlite3.connect(db) as conn:
-        return {row[0] for row in conn.execute("SELECT id FROM articles")}
+        return {row[0] for row in conn.execute(
+            "SELECT id FROM articles WHERE id IN (SELECT article_id FROM spans WHERE status = 'accepted')")}
 
 
 @pytest.mark.parametrize(("fmt", "name"), [
@@ -283,3 +285,33 @@ def test_reingesting_an_export_into_its_own_database_changes_nothing(export_db, 
         out = _export(db, tmp_path / name, fmt)
         assert _ingest(db, out) == 0
     assert _spans(db) == before
+
+
+def test_label_studio_regions_made_by_the_sdk_are_read_and_its_random_samples_refused(tmp_path, capsys):
+    pytest.importorskip("label_studio_sdk", reason="label-studio-sdk is in the export-check extra")
+    from label_studio_sdk.label_interface import LabelInterface
+
+    config = ('<View><Labels name="label" toName="text"><Label value="claim"/><Label value="Person"/></Labels>'
+              '<Text name="text" value="$text"/></View>')
+    interface = LabelInterface(config)
+    labels = interface.get_control("label")
+    text = "Anna Reidel said 12% of the vests failed."
+    regions = [json.loads(labels.label("Person", start=0, end=11, text="Anna Reidel").to_json()),
+               json.loads(labels.label("claim", start=17, end=40).to_json())]
+    task = {"id": 1, "data": {"text": text},
+            "annotations": [{"id": 5, "completed_by": {"id": 2, "email": "ben@example.org"}, "result": regions}]}
+    assert interface.validate_annotation(task["annotations"][0])
+    import random
+
+    random.seed(15)  # the SDK draws its sample with the random module: the same sample every run
+    sample = {"id": 2, "data": {"text": "Another text entirely."},
+              "predictions": [interface.generate_sample_prediction()]}  # random offsets, float and out of range
+    path = tmp_path / "sdk.json"
+    path.write_text(json.dumps([task, sample], indent=2), encoding="utf-8")
+    db = tmp_path / "x.db"
+    assert _ingest(db, path) == 1
+    assert {(label, t[s:e], who) for t, s, e, label, who in _spans(db)} == {
+        ("person", "Anna Reidel", "ben@example.org"), ("claim", "12% of the vests failed", "ben@example.org")}
+    err = capsys.readouterr().err
+    line = [n for n, text in enumerate(json.dumps([task, sample], indent=2).splitlines(), 1) if text == "  {"][1]
+    assert f"{path}:{line}: predictions[0].result[" in err

@@ -35,9 +35,11 @@ def test_six_ingests_naming_new_outlets_all_succeed(finished_run):
         assert "ingested 30 articles" in out
 
 
-def test_every_article_is_stored_and_each_outlet_once(bench, finished_run):
+def test_every_article_is_stored_and_each_outlet_and_label_once(bench, finished_run):
     assert finished_run.articles_stored == finished_run.articles_expected == 6 * 30 + 1
     assert finished_run.outlets == sorted([*bench.NEW_OUTLETS, "Seed Wire"])
+    assert finished_run.labels.count(bench.NEW_LABEL) == 1
+    assert sum("labels created: source" in out for out in finished_run.ingest_stdout) == 1
 
 
 def test_the_annotator_was_never_told_the_database_is_busy(bench, finished_run):

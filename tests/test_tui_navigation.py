@@ -108,6 +108,9 @@ async def test_esc_closes_the_matches_panel_even_after_the_command_palette(db):
         # Open again, then Esc from the text: the panel goes first, the article after.
         await press(app, pilot, "m", "ctrl+p", "escape")
         assert panel.display
+        screen.view.focus()  # (a click) in the text, the panel still open
+        await settle(app, pilot)
+        assert footer(app).endswith("esc close panel  ? more")
         await press(app, pilot, "escape")
         assert app.screen is screen and not panel.display and isinstance(app.focused, DocumentView)
         await press(app, pilot, "escape")

@@ -29,6 +29,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from store.errors import StoreError
 from tui.article_hold import ArticleHold
 from tui.bindings import APP, ARTICLES, GENERAL, GROUPS, MATCHING, MOVE, REVIEWING, SELECT, SUGGESTIONS, TAG, TEAM, VIEW
+from tui.display_hold import DisplayHold
 from tui.keymap import Keymap, key_label, load_keymap
 from tui.matching import MatchService
 from tui.safe_text import plain, visible
@@ -290,7 +291,8 @@ class ClaimdeskApp(App, inherit_bindings=False):
                 from tui.screens.annotate import annotate_screen_class
 
                 self._annotate_screen_type = annotate_screen_class(labels)
-            self.push_screen(self._annotate_screen_type(article_id, cursor))
+            # One frame with the text instead of four on the way to it (the screen releases the hold).
+            self.push_screen(self._annotate_screen_type(article_id, cursor, hold=DisplayHold(self)))
 
         self.with_labels(show)
 

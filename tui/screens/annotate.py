@@ -43,6 +43,7 @@ from tui.widgets.document_view import DocumentView
 from tui.widgets.key_footer import FooterItem, KeyFooter
 from tui.widgets.matches_panel import MatchesPanel
 from tui.widgets.search_bar import SearchBar
+from tui.display_hold import DisplayHold
 from tui.widgets.span_list import SpanList
 from tui.widgets.span_paint import PaintedSpan, label_attribute
 from tui.widgets.status_line import StatusLine
@@ -80,9 +81,10 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
 
     app: ClaimdeskApp
 
-    def __init__(self, article_id: str, cursor: int | None = None) -> None:
+    def __init__(self, article_id: str, cursor: int | None = None, *, hold: DisplayHold | None = None) -> None:
         super().__init__()
         self.article_id = article_id
+        self._hold = hold  # released once the first article's text is in the view
         self.article: Article | None = None
         self.spans: list[Span] = []
         self._start_cursor = cursor
@@ -140,7 +142,8 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
             FooterItem((("annotate.mark-done", "done, next"),), extra=True),
             FooterItem((("review.finish", "reviewed, next"),), extra=True),
             FooterItem((("matches.back", "close"), ("search.close", "close"), ("annotate.clear-selection", "clear"),
-                        ("annotate.back", self.BACK_TO)), one_of=True, end=True),
+                        ("annotate.back", "close panel" if self.matches_panel.display else self.BACK_TO)),
+                       one_of=True, end=True),
             FooterItem((("app.help", "more"),), end=True),
         ]
         return items
@@ -151,6 +154,7 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
         yield self.matches_panel
 
     def on_mount(self) -> None:
+        self._fold_span_list()  # before the first layout: folding it later lays out and draws again
         self.status.show(annotator=self.app.annotator)
         self.open(self.article_id, self._start_cursor)
 
@@ -159,7 +163,7 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
 
     def _fold_span_list(self) -> None:
         wanted = self._span_list_wanted
-        self.span_list.display = wanted if wanted is not None else self.size.width >= NARROW
+        self.span_list.display = wanted if wanted is not None else self.app.size.width >= NARROW
 
     def action_toggle_span_list(self) -> None:
         """Show or hide the span list (it folds away by itself below 100 columns)."""
@@ -204,6 +208,9 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
             self.status.show(position=f"article {position:,} of {total:,}{done}", outlet=article.outlet)
             self.app.article_hold.opened(article.id)
             self.post_message(ArticleOpened(article.id))
+            if self._hold is not None:
+                self._hold.release()
+                self._hold = None
 
         self.app.run_job(self.app.writer, job, show)
 

@@ -55,6 +55,7 @@ class ClaimMatching:
             return
         if not panel.display:
             panel.display = True
+            self.refresh_bindings()  # the footer's way back
             if self.size.width < ROOM_FOR_BOTH:
                 self.span_list.display = False
             self.match_claim(self.claim_under_cursor(), again=True)
@@ -65,6 +66,7 @@ class ClaimMatching:
         self.matches_panel.display = False
         self._fold_span_list()
         self.view.focus()
+        self.refresh_bindings()  # the footer's way back
 
     def on_matches_panel_back(self, event: MatchesPanel.Back) -> None:
         self.close_matches()

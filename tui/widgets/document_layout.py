@@ -187,6 +187,15 @@ class DocumentLayout:
                 end += 1
         return end
 
+    def cell_boundary(self, offset: int) -> int:
+        """``offset``, or past the zero-width characters there: a run of
+        text drawn in one style never starts with an accent cut off its letter."""
+        if self._zero:
+            display = self.display
+            while offset < len(display) and display[offset] in self._zero:
+                offset += 1
+        return offset
+
     def last_offset(self) -> int:
         """The last place the cursor can be: the final character (or 0 when empty)."""
         return max(0, len(self.text) - 1)

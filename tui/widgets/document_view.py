@@ -311,6 +311,9 @@ class DocumentView(ScrollView, can_focus=True):
                 _row, _generation, cursor, selection, match = state
                 strip = self._render_row(start, end, cursor, selection, match, base, cut)
                 strip = strip.adjust_cell_length(width, base)
+                if cut is None:
+                    # Each segment costs its escape sequences: one run of one style is one segment.
+                    strip = strip.simplify()
             self._strips[state, width, cut] = strip
         return strip
 
@@ -330,7 +333,7 @@ class DocumentView(ScrollView, can_focus=True):
                 points.update((at, min(layout.cell_end(at), end)))
         display, unsent = layout.display, layout.unsent
         segments = []
-        ordered = sorted(points)
+        ordered = sorted({start} | {min(layout.cell_boundary(point), end) for point in points})
         for a, b in zip(ordered, ordered[1:]):
             covering = tuple(s for s in spans if s.start <= a and s.end >= b)
             style = base + painter.style(covering)
