@@ -167,12 +167,12 @@ def main() -> int:
     if args.args is not None:  # rows of the README's size for this bench give way too
         ran |= {_bench_key(name, full) for label, name, full, _ in BENCHES if label == chosen[0][0]}
     order = {_bench_key(name, full): n for n, (_, name, full, _) in enumerate(BENCHES)}
-    labels = [label for label, *_ in BENCHES]
-    order.update({_bench_key(name, full): labels.index(label) for label, name, full, _ in chosen})
+    for n, (_, name, _, _) in reversed(list(enumerate(BENCHES))):
+        order.setdefault(f"{name}.py", n)  # a bench run with --args sorts where its script first comes
     with open(RESULTS.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two runs of --only at once keep each other's rows
         kept = [] if not RESULTS.exists() else [r for r in json.loads(RESULTS.read_text()) if r["bench"] not in ran]
-        rows = sorted(kept + new, key=lambda r: order.get(r["bench"], len(order)))
+        rows = sorted(kept + new, key=lambda r: order.get(r["bench"], order.get(r["bench"].split()[0], len(order))))
         RESULTS.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
     if not args.no_readme and rows:
         dates = sorted({r["date"] for r in rows})

@@ -35,5 +35,7 @@ class DisplayHold:
             return
         batch, self._batch = self._batch, None
         self._timer.stop()
-        batch.__exit__(None, None, None)
+        # Refresh first: ending the batch then draws the screen once, with
+        # whatever Textual rendered (and dropped) while the hold was on.
         self.app.screen.refresh()
+        batch.__exit__(None, None, None)

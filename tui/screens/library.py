@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from tui.display_hold import DisplayHold
 from tui.bindings import LIBRARY
 from tui.messages import ArticleChosen, PageWanted
 from tui.safe_text import visible
@@ -109,7 +110,9 @@ class LibraryScreen(Screen):
     def on_screen_resume(self) -> None:
         # First shown, or back from an article whose status and span count may have changed.
         current = self.table.current
-        self.load_page(after_rowid=current.rowid - 1 if current else None, keep=current.id if current else None)
+        # Textual repaints a resumed screen in full, twice, before the page is read: hold it all for one frame.
+        self.load_page(after_rowid=current.rowid - 1 if current else None, keep=current.id if current else None,
+                       hold=DisplayHold(self.app))
 
     def _got_outlets(self, outlets: list[str]) -> None:
         self.outlets = outlets
@@ -120,8 +123,8 @@ class LibraryScreen(Screen):
         return {"outlet": self.outlet, "title_contains": self.title_query or None, "status": self.status}
 
     def load_page(self, *, after_rowid: int | None = None, before_rowid: int | None = None, last: bool = False,
-                  keep: str | None = None) -> None:
-        """Read a page of rows in the reader thread, then show it."""
+                  keep: str | None = None, hold: DisplayHold | None = None) -> None:
+        """Read a page of rows in the reader thread, then show it (and release ``hold``)."""
         annotator, filters = self.app.annotator, self._filters()
 
         def job(store) -> tuple[list[LibraryRow], dict[str, int], dict[str, list[str]]]:
@@ -134,6 +137,13 @@ class LibraryScreen(Screen):
             return rows, progress.counts(annotator), self._open_by(store)
 
         def show(result: tuple[list[LibraryRow], dict[str, int], dict[str, list[str]]]) -> None:
+            try:
+                show_page(result)
+            finally:
+                if hold is not None:
+                    hold.release()
+
+        def show_page(result: tuple[list[LibraryRow], dict[str, int], dict[str, list[str]]]) -> None:
             rows, self.counts, open_by = result
             self.total = self.counts["articles"]
             if (after_rowid or before_rowid) and not rows and not keep:
@@ -145,7 +155,14 @@ class LibraryScreen(Screen):
                         self.table.move_cursor(row=index, animate=False)
             self._show_header()
 
-        self.app.run_job(self.app.reader, job, show, on_error=self._show_error)
+        def failed(error: Exception) -> None:
+            try:
+                self._show_error(error)
+            finally:
+                if hold is not None:
+                    hold.release()
+
+        self.app.run_job(self.app.reader, job, show, on_error=failed)
 
     def _open_by(self, store) -> dict[str, list[str]]:
         """Article id to the other annotators who have it open now (in a store thread)."""
