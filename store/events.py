@@ -198,4 +198,4 @@ def history(db: sqlite_utils.Database, article_id: str) -> list[Event]:
     (changes to the article's title or outlet are events of their own, action
     :data:`ARTICLE_CHANGE`, and not listed here)."""
     return [Event.from_row(r) for r in _rows(db.execute(
-        "SELECT * FROM events WHERE article_id = ? AND span_id IS NOT NULL ORDER BY seq", [article_id]))]
+        "SELECT * FROM events WHERE article_id = ? AND action != ? ORDER BY seq", [article_id, ARTICLE_CHANGE]))]

@@ -60,7 +60,7 @@ def test_out_dash_writes_to_standard_output(export_db, capsys, fmt):
         assert all(json.loads(line)["text"] for line in captured.out.splitlines())
     else:
         assert captured.out.startswith("article_id,outlet,title")
-    assert "exported 13 articles" in captured.err  # the summary keeps out of the data
+    assert "exported 15 articles" in captured.err  # the summary keeps out of the data
 
 
 def test_out_dash_is_refused_for_other_formats_and_splits(export_db, capsys):
@@ -181,7 +181,7 @@ def test_brat_files_of_hostile_ids_stay_inside_the_folder(export_db, tmp_path):
     outside = {p for p in tmp_path.rglob("*") if p.is_file() and out not in p.parents and p.name != "hostile.db"}
     assert outside == set() and not Path("/etc/passwd-ish.txt").exists()
     names = sorted(p.name for p in out.iterdir())
-    assert len(names) == 2 * 17 + 1 and "a_b.txt" in names  # "a_b" keeps its name; "a/b" gets a hashed one
+    assert len(names) == 2 * 19 + 1 and "a_b.txt" in names  # "a_b" keeps its name; "a/b" gets a hashed one
 
 
 def test_a_symlink_at_the_temporary_name_is_not_followed(export_db, tmp_path, monkeypatch):

@@ -125,7 +125,7 @@ def test_split_is_by_article_stratified_by_outlet_and_deterministic(own_db, tmp_
     assert ids == {part: [line["meta"]["id"] for line in lines] for part, lines in again.items()}
     assert ids != {part: [line["meta"]["id"] for line in lines] for part, lines in other.items()}
     every = [article for part in ids.values() for article in part]
-    assert len(every) == len(set(every)) == 53  # 13 demo articles + 40; none in two parts
+    assert len(every) == len(set(every)) == 55  # 15 demo articles with spans + 40; none in two parts
     for outlet in ("A", "B"):
         counts = Counter(part for part, lines in first.items() for line in lines if line["meta"]["outlet"] == outlet)
         assert counts == {"train": 10, "dev": 5, "test": 5}

@@ -208,11 +208,18 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
             self.status.show(position=f"article {position:,} of {total:,}{done}", outlet=article.outlet)
             self.app.article_hold.opened(article.id)
             self.post_message(ArticleOpened(article.id))
-            if self._hold is not None:
-                self._hold.release()
-                self._hold = None
+            self._release_hold()
 
-        self.app.run_job(self.app.writer, job, show)
+        def failed(error: Exception) -> None:
+            self._release_hold()  # the message must show now, not when the hold times out
+            self.notify(visible(str(error)), severity="error", timeout=8, markup=False)
+
+        self.app.run_job(self.app.writer, job, show, on_error=failed)
+
+    def _release_hold(self) -> None:
+        if self._hold is not None:
+            self._hold.release()
+            self._hold = None
 
     def show_spans(self, spans: list[Span], changed: Span | None = None) -> None:
         """Redraw after the spans changed."""
