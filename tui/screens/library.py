@@ -110,9 +110,10 @@ class LibraryScreen(Screen):
     def on_screen_resume(self) -> None:
         # First shown, or back from an article whose status and span count may have changed.
         current = self.table.current
-        # Textual repaints a resumed screen in full, twice, before the page is read: hold it all for one frame.
+        # Back from an article, Textual repaints the screen in full, twice, before the page is read: hold
+        # it all for one frame. Not on the first showing: the first frame must not wait for the store.
         self.load_page(after_rowid=current.rowid - 1 if current else None, keep=current.id if current else None,
-                       hold=DisplayHold(self.app))
+                       hold=DisplayHold(self.app) if current else None)
 
     def _got_outlets(self, outlets: list[str]) -> None:
         self.outlets = outlets
