@@ -34,7 +34,7 @@ BATCH_SIZE = 500
 # Each write transaction stores as many prepared articles as fit in about this
 # long; the count adapts to how long the last one took (suggestions per
 # article and the disk vary), within [1, MAX_WRITE_ARTICLES].
-WRITE_HOLD_S = 0.025
+WRITE_HOLD_S = 0.06
 FIRST_WRITE_ARTICLES = 8
 MAX_WRITE_ARTICLES = 400
 _SQL_PARAMS = 900  # below SQLite's default limit on host parameters
