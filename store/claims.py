@@ -322,23 +322,21 @@ class ClaimStore:
 
     def clustered_in(self, clusters: Iterable[int]) -> dict[str, int]:
         """The claims the last run put in ``clusters``: span id to cluster."""
-        wanted = list(dict.fromkeys(clusters))
-        found: dict[str, int] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            found.update(self.db.execute(
-                f"SELECT span_id, cluster FROM claim_clustered WHERE cluster IN ({', '.join('?' * len(chunk))})", chunk
-            ))
-        return found
+        return self._clustered_where("cluster", clusters)
 
     def clusters_of(self, span_ids: Iterable[str]) -> dict[str, int]:
         """The cluster the last run put each of ``span_ids`` in (those it clustered)."""
-        wanted = list(dict.fromkeys(span_ids))
+        return self._clustered_where("span_id", span_ids)
+
+    def _clustered_where(self, column: str, values: Iterable) -> dict[str, int]:
+        """Span id to cluster of the clustered claims whose ``column`` is one of ``values``
+        (asked 500 at a time, below SQLite's limit on parameters)."""
+        wanted = list(dict.fromkeys(values))
         found: dict[str, int] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
             found.update(self.db.execute(
-                f"SELECT span_id, cluster FROM claim_clustered WHERE span_id IN ({', '.join('?' * len(chunk))})", chunk
+                f"SELECT span_id, cluster FROM claim_clustered WHERE {column} IN ({', '.join('?' * len(chunk))})", chunk
             ))
         return found
 

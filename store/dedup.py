@@ -20,7 +20,7 @@ from store.sqlite import sqlite_utils
 from corpus.claim_clusters import ClaimConflict, Clustering, cluster_claims
 from corpus.claim_match import DEFAULT_THRESHOLD, Conflict
 from store.claim_sentences import SentenceIndex
-from store.claims import Claim, ClaimStore
+from store.claims import CLAIM_LABEL, Claim, ClaimStore
 from store.index_cache import MATCHING_CODE, code_version, index_cache_path, load_index_cache, save_index_cache
 from store.settings import read_int_setting, read_setting, write_setting
 
@@ -207,6 +207,27 @@ def recluster(
     write_setting(db, _SCORER, scorer)
     _save_prepared(db, cache, claims, prepared, clustering)
     return changed
+
+
+def clusters_page(db_path: Path | str, *, offset: int = 0, recluster_first: bool = False,
+                  progress: ProgressHook | None = None) -> StoredClusters:
+    """What the Claims screen shows: a page of the stored clusters (the conflicts
+    with the first page). Clusters first when asked to (``recluster_first``), or
+    when no run ever stored any and the database holds claims."""
+    from store.opened import Store
+
+    with Store(db_path, create=False) as store:
+        db = store.db
+        if not recluster_first and offset == 0:
+            page = stored_clusters(db)
+            never_clustered = not page.clustered and db.execute(
+                f"SELECT 1 FROM spans WHERE label = '{CLAIM_LABEL}' AND status = 'accepted' LIMIT 1").fetchone()
+            if not never_clustered:
+                return page
+        elif not recluster_first:
+            return stored_clusters(db, offset=offset, conflicts=False)
+        recluster(db, progress=progress, cache=leaders_cache_path(db_path))
+        return stored_clusters(db)
 
 
 def leaders_cache_path(db_path: Path | str) -> Path:

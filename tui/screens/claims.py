@@ -107,21 +107,7 @@ class ClaimsScreen(Screen):
     def _read(self, offset: int) -> None:
         """Read a page of the stored clusters (the conflicts with the first);
         cluster first if no run ever stored any."""
-        from store import Store
-        from store.dedup import leaders_cache_path, recluster, stored_clusters
-
-        try:
-            with Store(self.app.db_path, create=False) as store:
-                page = stored_clusters(store.db, offset=offset, conflicts=offset == 0)
-                if offset == 0 and not page.clustered and store.db.execute(
-                        "SELECT 1 FROM spans WHERE label = 'claim' AND status = 'accepted' LIMIT 1").fetchone():
-                    recluster(store.db, progress=self._progress_from_thread,
-                              cache=leaders_cache_path(self.app.db_path))
-                    page = stored_clusters(store.db)
-        except Exception as error:  # shown, not raised: the app goes on
-            self.app.call_from_thread(self._failed, error)
-            return
-        self.app.call_from_thread(self.show, page, offset)
+        self._load(offset, recluster_first=False)
 
     def action_refresh(self) -> None:
         """Bring the stored clusters up to date with the claims tagged since, then show them."""
@@ -130,18 +116,19 @@ class ClaimsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="claims")
     def _recluster(self) -> None:
-        from store import Store
-        from store.dedup import leaders_cache_path, recluster, stored_clusters
+        self._load(0, recluster_first=True)
+
+    def _load(self, offset: int, *, recluster_first: bool) -> None:
+        """In the worker thread: the page, handed to the UI thread (or the error, shown there)."""
+        from store.dedup import clusters_page
 
         try:
-            with Store(self.app.db_path, create=False) as store:
-                recluster(store.db, progress=self._progress_from_thread,
-                              cache=leaders_cache_path(self.app.db_path))
-                page = stored_clusters(store.db)
+            page = clusters_page(self.app.db_path, offset=offset, recluster_first=recluster_first,
+                                 progress=self._progress_from_thread)
         except Exception as error:  # shown, not raised: the app goes on
             self.app.call_from_thread(self._failed, error)
             return
-        self.app.call_from_thread(self.show, page, 0)
+        self.app.call_from_thread(self.show, page, 0 if recluster_first else offset)
 
     def _progress_from_thread(self, phase: str, done: int, total: int | None) -> None:
         of = f" of {total:,}" if total else ""
