@@ -4,23 +4,14 @@ replay check, and a re-run that must complete the rest exactly once."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_faults.py"
+from bench_support import bench_module
 
 
 @pytest.fixture(scope="module")
 def faults():
-    spec = importlib.util.spec_from_file_location("bench_faults", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_faults"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules["bench_faults"]
+    yield from bench_module("bench_faults")
 
 
 @pytest.mark.parametrize("case", ["ingest", "suggest", "dedup", "review", "export"])

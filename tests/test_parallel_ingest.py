@@ -5,23 +5,14 @@ business; here every process must succeed and every article go in."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_parallel_ingest.py"
+from bench_support import bench_module
 
 
 @pytest.fixture(scope="module")
 def bench():
-    spec = importlib.util.spec_from_file_location("bench_parallel_ingest", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_parallel_ingest"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules["bench_parallel_ingest"]
+    yield from bench_module("bench_parallel_ingest")
 
 
 @pytest.fixture(scope="module")

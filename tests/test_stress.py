@@ -3,23 +3,14 @@ once while another reads it, and one of them killed with SIGKILL mid-run."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "bench_stress.py"
+from bench_support import bench_module
 
 
 @pytest.fixture(scope="module")
 def stress():
-    spec = importlib.util.spec_from_file_location("bench_stress", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_stress"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules["bench_stress"]
+    yield from bench_module("bench_stress")
 
 
 @pytest.fixture(scope="module")
