@@ -128,11 +128,10 @@ def _writes_with_a_busy_reader(path: Path, writes: int, *, until_restart: bool =
 
 
 def test_a_writer_restarts_a_wal_that_busy_readers_keep_from_restarting(tmp_path: Path, monkeypatch):
+    # No "without the trim it never starts over" half: SQLite itself starts the WAL
+    # over whenever every reader began after a complete checkpoint, which back-to-back
+    # readers allow now and then, at moments that depend on the machine's timing.
     monkeypatch.setattr(store_db, "WAL_TRIM_INTERVAL_S", 0.0)
-    monkeypatch.setattr(store_db, "WAL_TRIM_SIZE", 2**40)  # trimming off
-    untrimmed = _writes_with_a_busy_reader(tmp_path / "off.db", 60)
-    assert len({sequence for _, sequence in untrimmed}) == 1  # never started over
-    assert untrimmed[-1][0] > 1_000_000  # 60 x 20 KB and counting
     monkeypatch.setattr(store_db, "WAL_TRIM_SIZE", 200_000)
     # Waits for the restart, not for a size: on a busy machine a try may miss
     # the reader's gaps (each waits 50 ms), and the next write tries again.
