@@ -3,11 +3,15 @@ through ``claimdesk ingest`` into a fresh database."""
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import sqlite3
 
 from test_export_fixtures import EMOJI_ID, export_db  # noqa: F401  (fixture)
 from tui.cli import main
+
+pytestmark = pytest.mark.both_engines
 
 
 def _lines(db, tmp_path, *extra):
