@@ -28,7 +28,7 @@ from textual.message_pump import MessagePump
 from store.errors import StoreError
 from store.peek import label_keys
 from tui.article_hold import ArticleHold
-from tui.bindings import APP, ARTICLES, GENERAL, GROUPS, MATCHING, MOVE, REVIEWING, SELECT, SUGGESTIONS, TAG, TEAM, VIEW
+from tui.bindings import APP, ARTICLES, GENERAL, GROUPS, MATCHING, MOVE, REVIEWING, SELECTION, SUGGESTIONS, TAG, TEAM, VIEW
 from tui.display_hold import DisplayHold
 from tui.keymap import Keymap, key_label, load_keymap
 from tui.matching import MatchService
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from store.models import Label
 
 T = TypeVar("T")
-PALETTE_ORDER = (TAG, REVIEWING, SUGGESTIONS, ARTICLES, VIEW, MATCHING, TEAM, GENERAL, SELECT, MOVE)
+PALETTE_ORDER = (TAG, REVIEWING, SUGGESTIONS, ARTICLES, VIEW, MATCHING, TEAM, GENERAL, SELECTION, MOVE)
 HANGUP_CODES = {signal.SIGHUP: 129, signal.SIGTERM: 143}
 
 

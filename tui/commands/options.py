@@ -31,7 +31,7 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 
 def db_path(args: argparse.Namespace) -> Path:
     """The database the user means."""
-    from store.db import default_db_path
+    from store import default_db_path
 
     return getattr(args, "db", None) or default_db_path()
 
