@@ -25,10 +25,11 @@ from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message_pump import MessagePump
 
+from store.engine.base import is_url
 from store.errors import StoreError
 from store.peek import label_keys
 from tui.article_hold import ArticleHold
-from tui.bindings import APP, ARTICLES, GENERAL, GROUPS, MATCHING, MOVE, REVIEWING, SELECT, SUGGESTIONS, TAG, TEAM, VIEW
+from tui.bindings import APP, ARTICLES, GENERAL, GROUPS, MATCHING, MOVE, REVIEWING, SELECTION, SUGGESTIONS, TAG, TEAM, VIEW
 from tui.display_hold import DisplayHold
 from tui.keymap import Keymap, key_label, load_keymap
 from tui.matching import MatchService
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from store.models import Label
 
 T = TypeVar("T")
-PALETTE_ORDER = (TAG, REVIEWING, SUGGESTIONS, ARTICLES, VIEW, MATCHING, TEAM, GENERAL, SELECT, MOVE)
+PALETTE_ORDER = (TAG, REVIEWING, SUGGESTIONS, ARTICLES, VIEW, MATCHING, TEAM, GENERAL, SELECTION, MOVE)
 HANGUP_CODES = {signal.SIGHUP: 129, signal.SIGTERM: 143}
 
 
@@ -136,7 +137,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
 
     def __init__(self, db_path: Path | str, annotator: str, keymap: str | Keymap = "default",
                  *, user_keymap: Path | None = None) -> None:
-        self.db_path = Path(db_path)
+        self.db_path = db_path if is_url(db_path) else Path(db_path)
         self.annotator = annotator
         # The full label set (colours, order) comes from the writer thread.
         self.labels: list[Label] | None = None
