@@ -57,6 +57,8 @@ class ArticleStore:
         new (every search but the first after an ingest) it reads two numbers
         and takes no write lock.
         """
+        if self.db.dialect == "postgresql":
+            return 0  # an expression index, which PostgreSQL keeps up to date itself
         newest = self.db.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
         if read_int_setting(self.db, TITLE_INDEX_MARK, 0) >= newest:
             return 0
@@ -65,7 +67,7 @@ class ArticleStore:
             with write(self.db):
                 start = read_int_setting(self.db, TITLE_INDEX_MARK, 0)
                 top = self.db.execute(
-                    "SELECT max(rowid), count(*) FROM (SELECT rowid FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?)",
+                    "SELECT max(rowid), count(*) FROM (SELECT rowid FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?) AS chunk",
                     [start, chunk],
                 ).fetchone()
                 if not top[1]:
@@ -101,7 +103,8 @@ class ArticleStore:
             if title is not None and title != old_title:
                 before["title"], after["title"] = old_title, title
                 self.db.execute("UPDATE articles SET title = ? WHERE rowid = ?", [title, rowid])
-                if rowid <= read_int_setting(self.db, TITLE_INDEX_MARK, 0):  # already indexed: replace its words
+                if self.db.dialect == "sqlite" and rowid <= read_int_setting(self.db, TITLE_INDEX_MARK, 0):
+                    # already indexed: replace its words
                     self.db.execute(
                         "INSERT INTO article_titles (article_titles, rowid, title) VALUES ('delete', ?, ?)", [rowid, old_title]
                     )
@@ -128,8 +131,12 @@ class ArticleStore:
         words = _WORDS.findall(title_contains or "")
         if words:
             self.index_titles()
-            clauses.append("a.rowid IN (SELECT rowid FROM article_titles WHERE article_titles MATCH ?)")
-            params.append(" AND ".join(f'"{word}"*' for word in words))
+            if self.db.dialect == "postgresql":
+                clauses.append("to_tsvector('simple', a.title) @@ to_tsquery('simple', ?)")
+                params.append(" & ".join(f"{word}:*" for word in words))
+            else:
+                clauses.append("a.rowid IN (SELECT rowid FROM article_titles WHERE article_titles MATCH ?)")
+                params.append(" AND ".join(f'"{word}"*' for word in words))
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def filter_clause(self, *, outlet: str | None = None, title_contains: str | None = None) -> tuple[str, list[Any]]:

@@ -34,7 +34,7 @@ from corpus.claim_clusters import ClaimConflict, Clustering
 from store import events
 from store.db import StoreError, read_pages, write
 from store.models import Span
-from store.spans import NewSpan, SpanStore
+from store.spans import SPAN_COLUMNS, NewSpan, SpanStore
 
 CLAIM_LABEL = "claim"
 # The annotator recorded on the events that set cluster ids: the machine,
@@ -48,7 +48,7 @@ DECISIONS: tuple[Decision, ...] = ("same", "not_same", "none")
 
 _CLAIMS = (
     'SELECT s.rowid AS seq, s.id, s.article_id, s.start, s."end", s.text, o.name AS outlet, a.title,'
-    " s.annotator, json_extract(s.attrs, '$.cluster') AS cluster"
+    " s.annotator, {cluster} AS cluster"
     " FROM spans s JOIN articles a ON a.id = s.article_id JOIN outlets o ON o.id = a.outlet_id"
     f" WHERE s.label = '{CLAIM_LABEL}' AND s.status = 'accepted'"
 )
@@ -108,10 +108,11 @@ class ClaimStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
         self.spans = SpanStore(db)
+        self._claims_sql = _CLAIMS.format(cluster=db.json_int("s.attrs", "cluster"))
 
     def claims(self, *, page_size: int = 2000) -> Iterator[Claim]:
         """Every claim, in the order the spans were stored, read a page at a time."""
-        for row in read_pages(self.db, _CLAIMS, key="seq", page_size=page_size):
+        for row in read_pages(self.db, self._claims_sql, key="seq", page_size=page_size):
             yield Claim.from_row(row)
 
     def get(self, span_ids: Iterable[str]) -> dict[str, Claim]:
@@ -120,7 +121,7 @@ class ClaimStore:
         found: dict[str, Claim] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
-            sql = f"{_CLAIMS} AND s.id IN ({', '.join('?' * len(chunk))})"
+            sql = f"{self._claims_sql} AND s.id IN ({', '.join('?' * len(chunk))})"
             found.update((row["id"], Claim.from_row(row)) for row in self.db.query(sql, chunk))
         return found
 
@@ -253,8 +254,9 @@ class ClaimStore:
         for start in range(0, max(len(changed), len(rows)), _SAVE_CHUNK):
             with write(self.db):
                 written += self._set_clusters(changed[start:start + _SAVE_CHUNK], batch)
-                self.db.conn.executemany(
-                    'INSERT OR REPLACE INTO claim_clustered (span_id, cluster, start, "end") VALUES (?, ?, ?, ?)',
+                self.db.executemany(
+                    'INSERT INTO claim_clustered (span_id, cluster, start, "end") VALUES (?, ?, ?, ?) ON CONFLICT (span_id)'
+                    ' DO UPDATE SET cluster = excluded.cluster, start = excluded.start, "end" = excluded."end"',
                     rows[start:start + _SAVE_CHUNK],
                 )
             if on_progress:
@@ -263,14 +265,15 @@ class ClaimStore:
             now = self.leaders()
             gone = [(cluster,) for cluster in now if cluster not in clustering.leaders]
             moved = [(cluster, key) for cluster, key in clustering.leaders.items() if now.get(cluster) != key]
-            self.db.conn.executemany("DELETE FROM claim_leaders WHERE cluster = ?", gone)
-            self.db.conn.executemany("INSERT OR REPLACE INTO claim_leaders (cluster, span_id) VALUES (?, ?)", moved)
+            self.db.executemany("DELETE FROM claim_leaders WHERE cluster = ?", gone)
+            self.db.executemany("INSERT INTO claim_leaders (cluster, span_id) VALUES (?, ?)"
+                                " ON CONFLICT (cluster) DO UPDATE SET span_id = excluded.span_id", moved)
         return written
 
     def forget_clustered(self, span_ids: Iterable[str]) -> None:
         """Drop claims that are no longer claims from what the last run clustered."""
         with write(self.db):
-            self.db.conn.executemany("DELETE FROM claim_clustered WHERE span_id = ?", [(k,) for k in span_ids])
+            self.db.executemany("DELETE FROM claim_clustered WHERE span_id = ?", [(k,) for k in span_ids])
 
     def _set_clusters(self, chunk: list[tuple[str, int]], batch: str) -> int:
         """Set the cluster ids of a chunk of claims: one read, one ``executemany`` for
@@ -279,7 +282,7 @@ class ClaimStore:
             return 0
         wanted = dict(chunk)
         cursor = self.db.execute(
-            f"SELECT * FROM spans WHERE id IN ({', '.join('?' * len(wanted))})", list(wanted)
+            f"SELECT {SPAN_COLUMNS} FROM spans WHERE id IN ({', '.join('?' * len(wanted))})", list(wanted)
         )
         names = [d[0] for d in cursor.description]
         updates, changes = [], []
@@ -298,7 +301,7 @@ class ClaimStore:
                 annotator=CLUSTERER, action="cluster", span_id=row["id"], article_id=row["article_id"],
                 before=before, after=json.dumps(row, ensure_ascii=False), at=stamp, batch=batch,
             ))
-        self.db.conn.executemany("UPDATE spans SET attrs = ? WHERE id = ?", updates)
+        self.db.executemany("UPDATE spans SET attrs = ? WHERE id = ?", updates)
         events.record_many(self.db, changes)
         return len(updates)
 
@@ -340,9 +343,10 @@ class ClaimStore:
             ))
         return found
 
-    def stored_conflicts(self, *, kinds: tuple[str, ...] | None = None, limit: int = -1) -> list[ClaimConflict]:
+    def stored_conflicts(self, *, kinds: tuple[str, ...] | None = None, limit: int | None = None) -> list[ClaimConflict]:
         """The conflicting pairs the runs so far found (of ``kinds``, at most ``limit``), best-scoring first."""
         where = f" WHERE kind IN ({', '.join('?' * len(kinds))})" if kinds else ""
+        limit = 2**62 if limit is None else limit
         return [
             ClaimConflict(a, b, kind, score, tuple(tuple(pair) for pair in json.loads(figures)))
             for a, b, kind, score, figures in self.db.execute(
@@ -359,8 +363,9 @@ class ClaimStore:
         """Replace the stored conflicting pairs."""
         with write(self.db):
             self.db.execute("DELETE FROM claim_conflicts")
-            self.db.conn.executemany(
-                "INSERT OR REPLACE INTO claim_conflicts (a, b, kind, score, figures) VALUES (?, ?, ?, ?, ?)",
+            self.db.executemany(
+                "INSERT INTO claim_conflicts (a, b, kind, score, figures) VALUES (?, ?, ?, ?, ?) ON CONFLICT (a, b)"
+                " DO UPDATE SET kind = excluded.kind, score = excluded.score, figures = excluded.figures",
                 [(c.a, c.b, c.kind, float(c.score), json.dumps(c.figures, ensure_ascii=False)) for c in conflicts],
             )
 

@@ -1,4 +1,8 @@
-"""Opening the database file and writing to it safely.
+"""The SQLite engine, and the transactions every store module writes in.
+
+:func:`write`, :func:`bulk_write`, :func:`snapshot`, :func:`read_pages` and
+:func:`checkpoint` take any :class:`store.engine.Database`; the rest is how
+the SQLite engine opens its one file and writes to it safely.
 
 One SQLite file is the only state. Every connection uses WAL (readers never
 block the writer), foreign keys, ``synchronous=FULL`` and a busy timeout.
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import random
 import sqlite3
@@ -25,6 +30,7 @@ from store.errors import StoreError, database_problem
 from store.sqlite import sqlite_utils
 
 from store.mounts import network_mount
+from store.engine.base import ChangeFeed, Database
 
 DEFAULT_DB = "claimdesk.db"
 BUSY_TIMEOUT_S = 10.0
@@ -45,13 +51,18 @@ ALLOW_NETWORK_FS_ENV = "CLAIMDESK_ALLOW_NETWORK_FS"
 # commit, leave it free this long, so a person's write waiting for it gets in
 # next (a waiter polls at least every 6 ms, see _begin_immediate).
 BULK_GAP_S = 0.012
+# How often SQLite's change feed looks for other processes' commits.
+CHANGE_POLL_S = 0.25
 
 
 
 
-def default_db_path() -> Path:
-    """``$CLAIMDESK_DB``, else ``./claimdesk.db``."""
-    return Path(os.environ.get("CLAIMDESK_DB") or DEFAULT_DB)
+def default_db_path() -> Path | str:
+    """``$CLAIMDESK_DB`` (a file path or a ``postgresql://`` URL), else ``./claimdesk.db``."""
+    from store.engine.base import is_url
+
+    named = os.environ.get("CLAIMDESK_DB") or DEFAULT_DB
+    return named if is_url(named) else Path(named)
 
 
 def _create_shared_file(path: Path) -> None:
@@ -105,7 +116,7 @@ def check_local_filesystem(path: Path | str, *, allow: bool | None = None, table
     )
 
 
-def connect(path: Path | str, *, create: bool = True, allow_network_fs: bool | None = None) -> sqlite_utils.Database:
+def connect(path: Path | str, *, create: bool = True, allow_network_fs: bool | None = None) -> SqliteDatabase:
     """An open database with claimdesk's pragmas; the schema is not touched.
 
     A database on a network filesystem is refused (see :func:`check_local_filesystem`).
@@ -129,7 +140,7 @@ def connect(path: Path | str, *, create: bool = True, allow_network_fs: bool | N
         conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
     except sqlite3.DatabaseError as err:
         raise StoreError(f"{path}: cannot open as a claimdesk database ({err})") from None
-    return sqlite_utils.Database(conn)
+    return SqliteDatabase(conn, name=str(path))
 
 
 def _is_busy(err: sqlite3.OperationalError) -> bool:
@@ -168,7 +179,7 @@ def _begin_immediate(conn: sqlite3.Connection) -> None:
 
 
 @contextlib.contextmanager
-def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def _sqlite_write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """A write transaction, committed on exit and rolled back on error.
 
     ``BEGIN IMMEDIATE`` takes the write lock up front, waiting for it as long
@@ -239,7 +250,7 @@ def _bulk_turn(conn: sqlite3.Connection) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def bulk_write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def _sqlite_bulk_write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """A :func:`write` for background bulk work (ingest), which gives way to people.
 
     Bulk writers take turns (see :func:`_bulk_turn`) and after committing keep
@@ -248,7 +259,7 @@ def bulk_write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     person's write may wait for one whole bulk write.
     """
     with _bulk_turn(db.conn):
-        with write(db):
+        with _sqlite_write(db):
             yield db
         time.sleep(BULK_GAP_S)
 
@@ -295,7 +306,7 @@ def _trim_wal(conn: sqlite3.Connection) -> None:
 
 
 @contextlib.contextmanager
-def snapshot(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def _sqlite_snapshot(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """A read transaction: every query inside sees the database as of the first one.
 
     Keep it short. While a snapshot is open no checkpoint can pass it, so
@@ -315,7 +326,7 @@ def snapshot(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 
 
 def read_pages(
-    db: sqlite_utils.Database, sql: str, params: Sequence[Any] = (), *, key: str, page_size: int = 500
+    db: Database, sql: str, params: Sequence[Any] = (), *, key: str, page_size: int = 500
 ) -> Iterator[dict[str, Any]]:
     """The rows of ``sql`` in order of its unique column ``key``, read a page at a
     time, each page in its own short snapshot; a checkpoint runs at the end.
@@ -328,7 +339,7 @@ def read_pages(
     last: Any = None
     while True:
         after = "" if last is None else f' WHERE "{key}" > ?'
-        page_sql = f'SELECT * FROM ({sql}){after} ORDER BY "{key}" LIMIT ?'
+        page_sql = f'SELECT * FROM ({sql}) AS page{after} ORDER BY "{key}" LIMIT ?'
         page_params = [*params, *([] if last is None else [last]), page_size]
         with snapshot(db):
             rows = list(db.query(page_sql, page_params))
@@ -347,7 +358,7 @@ class Checkpoint(NamedTuple):
     checkpointed_frames: int
 
 
-def checkpoint(db: sqlite_utils.Database) -> Checkpoint:
+def _sqlite_checkpoint(db: sqlite_utils.Database) -> Checkpoint:
     """Copy what it can of the WAL back into the database, without waiting.
 
     Run after a long read. A PASSIVE checkpoint never blocks writers or
@@ -356,3 +367,120 @@ def checkpoint(db: sqlite_utils.Database) -> Checkpoint:
     """
     busy, log, done = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     return Checkpoint(bool(busy), log, done)
+
+
+def write(db: Database) -> contextlib.AbstractContextManager[Database]:
+    """A write transaction on ``db`` holding the team lock (see :meth:`Database.write`)."""
+    return db.write()
+
+
+def bulk_write(db: Database) -> contextlib.AbstractContextManager[Database]:
+    """A write for bulk work that gives way to people (see :meth:`Database.bulk_write`)."""
+    return db.bulk_write()
+
+
+def snapshot(db: Database) -> contextlib.AbstractContextManager[Database]:
+    """A read transaction on ``db`` (see :meth:`Database.snapshot`)."""
+    return db.snapshot()
+
+
+def checkpoint(db: Database) -> Checkpoint | None:
+    """After a long read, let the engine reclaim what it kept (SQLite: a passive WAL checkpoint)."""
+    return db.checkpoint()
+
+
+class SqliteDatabase(sqlite_utils.Database, Database):
+    """The SQLite engine: one file in WAL mode; ``BEGIN IMMEDIATE`` is the team lock."""
+
+    dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection, *, name: str) -> None:
+        super().__init__(conn)
+        self.name = name
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]] | Iterator[Sequence[Any]]) -> None:
+        self.conn.executemany(sql, rows)
+
+    def write(self) -> contextlib.AbstractContextManager[Database]:
+        return _sqlite_write(self)
+
+    def bulk_write(self) -> contextlib.AbstractContextManager[Database]:
+        return _sqlite_bulk_write(self)
+
+    def snapshot(self) -> contextlib.AbstractContextManager[Database]:
+        return _sqlite_snapshot(self)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    def schema_version(self) -> int:
+        return self.execute("PRAGMA user_version").fetchone()[0]
+
+    def set_schema_version(self, version: int) -> None:
+        self.execute(f"PRAGMA user_version = {int(version)}")
+
+    def table_names(self, fts4: bool = False, fts5: bool = False) -> list[str]:
+        return super().table_names(fts4=fts4, fts5=fts5)
+
+    def columns(self, table: str) -> list[str]:
+        return [row[1] for row in self.execute(f"PRAGMA table_info({table})")]
+
+    def checkpoint(self) -> Checkpoint:
+        return _sqlite_checkpoint(self)
+
+    def changes(self) -> ChangeFeed:
+        return _DataVersionFeed(self.name)
+
+    def json_int(self, column: str, key: str) -> str:
+        return f"(CASE WHEN json_type({column}, '$.{key}') = 'integer' THEN json_extract({column}, '$.{key}') END)"
+
+    def json_text(self, column: str, key: str) -> str:
+        return f"json_extract({column}, '$.{key}')"
+
+    def seconds_between(self, earlier: str, later: str) -> str:
+        return f"((julianday({later}) - julianday({earlier})) * 86400)"
+
+    def json_arrays(self, items: Sequence[str], *, json_items: Sequence[str] = ()) -> str:
+        values = ", ".join(f"json({item})" if item in json_items else item for item in items)
+        return f"json_group_array(json_array({values}))"
+
+    def sha256_hex(self, first: str, second: str) -> str:
+        # SQLite has no SHA-256 of its own: Python's, registered on this connection.
+        self.conn.create_function("claimdesk_sha256_hex", 2, _sha256_hex, deterministic=True)
+        return f"claimdesk_sha256_hex({first}, {second})"
+
+
+def _sha256_hex(first: str, second: str) -> str:
+    return hashlib.sha256(f"{first}\x00{second}".encode()).hexdigest()
+
+
+class _DataVersionFeed(ChangeFeed):
+    """SQLite's change feed: ``PRAGMA data_version`` on a connection of its own
+    changes whenever another connection commits; looked at every
+    :data:`CHANGE_POLL_S`."""
+
+    def __init__(self, path: str) -> None:
+        self._conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        self._seen = self._version()
+        self._closed = False
+
+    def _version(self) -> int:
+        return self._conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def wait(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while not self._closed:
+            version = self._version()
+            if version != self._seen:
+                self._seen = version
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            time.sleep(min(CHANGE_POLL_S, left))
+        return False
+
+    def close(self) -> None:
+        self._closed = True
+        self._conn.close()

@@ -315,7 +315,8 @@ def stored_clusters(db: sqlite_utils.Database, *, offset: int = 0, limit: int | 
     store = ClaimStore(db)
     limit = PAGE_SIZE if limit is None else limit
     claims, repeated, alone = db.execute(
-        "SELECT coalesce(sum(members), 0), coalesce(sum(members > 1), 0), coalesce(sum(members = 1), 0)"
+        "SELECT coalesce(sum(members), 0), coalesce(sum(CASE WHEN members > 1 THEN 1 ELSE 0 END), 0),"
+        " coalesce(sum(CASE WHEN members = 1 THEN 1 ELSE 0 END), 0)"
         " FROM claim_cluster_sizes"
     ).fetchone()
     ids = [row[0] for row in db.execute(

@@ -97,7 +97,7 @@ def record_many(db: sqlite_utils.Database, rows: list[tuple]) -> None:
     transaction). Each row is ``(id, at, annotator, os_user, article_id, span_id,
     action, target, batch, before, after)``, the snapshots already JSON; see
     :func:`change_row`."""
-    db.conn.executemany(_INSERT, rows)
+    db.executemany(_INSERT, rows)
 
 
 def change_row(

@@ -33,7 +33,10 @@ MATCHING_CODE = (corpus.aliases, corpus.claim_index, corpus.claim_match, corpus.
 
 def index_cache_path(db_path: Path | str, kind: str) -> Path:
     """Where the ``kind`` index (``"sentences"``, ``"claims"``) of the database at ``db_path`` is kept."""
-    name = hashlib.sha256(str(Path(db_path).resolve()).encode()).hexdigest()[:24]
+    from store.engine.base import is_url, safe_url
+
+    where = safe_url(db_path) if is_url(db_path) else str(Path(db_path).resolve())
+    name = hashlib.sha256(where.encode()).hexdigest()[:24]
     return Path(platformdirs.user_cache_dir("claimdesk")) / f"{kind}-{name}.pickle"
 
 

@@ -273,7 +273,7 @@ class Ingester:
             )
             spans.extend(self._imported(record, article_id, stamp))
             new.append(item)
-        self.db.conn.executemany(
+        self.db.executemany(
             "INSERT INTO articles (id, outlet_id, title, url, published, hash, length, metadata, source, ingested_at, text)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,

@@ -13,6 +13,7 @@ from typing import Any
 from store.sqlite import sqlite_utils
 
 from store.db import snapshot
+from store.spans import SPAN_COLUMNS
 
 
 def replay(db: sqlite_utils.Database) -> dict[str, dict[str, Any]]:
@@ -37,7 +38,7 @@ def replay_differences(db: sqlite_utils.Database) -> list[str]:
     """Where the spans table and the replay of the events disagree, one line each;
     empty when they are identical. Both are read in one snapshot."""
     with snapshot(db):
-        stored = {row["id"]: row for row in db.query("SELECT * FROM spans")}
+        stored = {row["id"]: row for row in db.query(f"SELECT {SPAN_COLUMNS} FROM spans")}
         replayed = replay(db)
     differences = []
     for span_id in sorted(stored.keys() | replayed.keys()):

@@ -135,7 +135,7 @@ def review_queue(db: sqlite_utils.Database, *, min_annotators: int = 2, include_
             " WHERE p.status = 'done' AND p.annotator != ?"
             " AND (? OR NOT EXISTS (SELECT 1 FROM progress g WHERE g.article_id = p.article_id"
             "                       AND g.annotator = ? AND g.status = 'done'))"
-            " GROUP BY p.article_id HAVING count(*) >= ? ORDER BY a.rowid",
+            " GROUP BY p.article_id, a.title, a.rowid HAVING count(*) >= ? ORDER BY a.rowid",
             [GOLD, include_reviewed, GOLD, min_annotators],
         ).fetchall()
         reviews = [(article_review(db, article_id), title) for article_id, title in rows]

@@ -35,10 +35,11 @@ class NewSpan(BaseModel):
     span_id: str | None = None
 
 
-_INSERT = (
-    'INSERT INTO spans (id, article_id, start, "end", label, text, annotator, origin, status, attrs, created_at,'
-    " updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
+# The columns of a span row, in table order. Never ``SELECT *``: on PostgreSQL
+# the table has one more, its spelt-out rowid (store/schema.py), which is no
+# part of a span and must not reach an event.
+SPAN_COLUMNS = 'id, article_id, start, "end", label, text, annotator, origin, status, attrs, created_at, updated_at, version'
+_INSERT = f"INSERT INTO spans ({SPAN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 # Article ids per lookup query: below SQLite's default limit on host parameters.
 _LOOKUP_CHUNK = 500
 
@@ -86,7 +87,7 @@ def insert_rows(
          json.dumps(row, ensure_ascii=False))
         for event_id, row in zip(ids, rows)
     ]
-    db.conn.executemany(_INSERT, [tuple(row.values()) for row in rows])
+    db.executemany(_INSERT, [tuple(row.values()) for row in rows])
     events.record_many(db, changes)
 
 
@@ -117,7 +118,7 @@ def article_texts(db: sqlite_utils.Database, article_ids: list[str]) -> dict[str
 
 
 def _fetch(db: sqlite_utils.Database, span_id: str) -> Span | None:
-    cursor = db.execute("SELECT * FROM spans WHERE id = ?", [span_id])
+    cursor = db.execute(f"SELECT {SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id])
     row = cursor.fetchone()
     if row is None:
         return None
@@ -163,8 +164,16 @@ def _content(span: Span | None) -> tuple | None:
     return (span.start, span.end, span.label, span.status, span.annotator, attrs)
 
 
+_UPSERT = _INSERT + (
+    ' ON CONFLICT (id) DO UPDATE SET article_id = excluded.article_id, start = excluded.start, "end" = excluded."end",'
+    " label = excluded.label, text = excluded.text, annotator = excluded.annotator, origin = excluded.origin,"
+    " status = excluded.status, attrs = excluded.attrs, created_at = excluded.created_at,"
+    " updated_at = excluded.updated_at, version = excluded.version"
+)
+
+
 def _write_row(db: sqlite_utils.Database, span: Span) -> None:
-    db["spans"].upsert(span.to_row(), pk="id")
+    db.execute(_UPSERT, tuple(span.to_row().values()))
 
 
 class SpanStore:
@@ -199,7 +208,7 @@ class SpanStore:
 
     def for_article(self, article_id: str, *, annotator: str | None = None, statuses: tuple[Status, ...] | None = None) -> list[Span]:
         """The article's spans in text order, optionally one annotator's or of some statuses."""
-        sql = "SELECT * FROM spans WHERE article_id = ?"
+        sql = f"SELECT {SPAN_COLUMNS} FROM spans WHERE article_id = ?"
         params: list[Any] = [article_id]
         if annotator is not None:
             sql += " AND annotator = ?"
@@ -291,7 +300,7 @@ class SpanStore:
             label=new.label, text=covered, annotator=annotator, origin=new.origin, status=new.status,
             attrs=new.attrs, created_at=stamp, updated_at=stamp,
         )
-        self.db["spans"].insert(span.to_row())
+        self.db.execute(_INSERT, tuple(span.to_row().values()))
         events.record(self.db, annotator=acting or annotator, action="add", article_id=new.article_id, after=span,
                       event_id=event_id, batch=self._batch)
         return span

@@ -127,10 +127,11 @@ def _annotators(db: sqlite_utils.Database) -> list[str]:
 
 def _active_seconds(db: sqlite_utils.Database) -> dict[str, float]:
     """Per annotator, the time between their consecutive events, breaks left out."""
+    gap = db.seconds_between("lag(at) OVER (PARTITION BY annotator ORDER BY seq)", "at")
     rows = db.execute(
         "SELECT annotator, sum(CASE WHEN gap <= :gap THEN gap ELSE 0 END) FROM ("
-        "  SELECT annotator, (julianday(at) - julianday(lag(at) OVER (PARTITION BY annotator ORDER BY seq))) * 86400 AS gap"
-        "  FROM events) GROUP BY annotator",
+        f"  SELECT annotator, {gap} AS gap"
+        "  FROM events) AS gaps GROUP BY annotator",
         {"gap": ACTIVE_GAP_S},
     )
     return {annotator: seconds or 0.0 for annotator, seconds in rows}

@@ -91,8 +91,8 @@ class SuggestionStore:
             # Undo goes by annotator (the suggester) and batch: one batch per article is one per suggester too.
             batches = {article_id: events.new_id() for article_id, _ in found}
             insert_spans(self.db, made, article_batches=batches)
-            self.db.conn.executemany(
-                "INSERT OR REPLACE INTO suggestion_rules (span_id, rule) VALUES (?, ?)",
+            self.db.executemany(
+                "INSERT INTO suggestion_rules (span_id, rule) VALUES (?, ?) ON CONFLICT (span_id) DO UPDATE SET rule = excluded.rule",
                 [(span.id, rule) for span, rule in zip(made, made_rules) if rule],
             )
             return len(made)
@@ -174,7 +174,7 @@ class SuggestionStore:
         thousands of suggestions of a label."""
         with self.spans.batch():
             held = self.db.execute(
-                "SELECT json_extract(attrs, '$.suggestion'), start, \"end\", label, status FROM spans"
+                f"SELECT {self.db.json_text('attrs', 'suggestion')}, start, \"end\", label, status FROM spans"
                 " WHERE article_id = ? AND annotator = ?", [article_id, annotator],
             ).fetchall()
             decided = {row[0] for row in held}

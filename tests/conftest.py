@@ -9,9 +9,38 @@ import pytest
 from store import Store
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``both_engines`` (a module's ``pytestmark`` or one test) run
+    once on SQLite and once on PostgreSQL, through the ``engine`` fixture;
+    ``sqlite_only`` takes one test of such a module back to SQLite alone."""
+    if "engine" not in metafunc.fixturenames or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    if metafunc.definition.get_closest_marker("both_engines"):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for the whole run (see tests/pg_support.py)."""
+    from pg_support import Server
+
+    server = Server()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """A path for a database that does not exist yet."""
+def engine(request) -> str:
+    """``sqlite``, or ``postgresql`` in a ``both_engines`` test's second run."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, engine: str, request) -> Path | str:
+    """Where a database that does not exist yet goes: a file path, or on
+    PostgreSQL the URL of an empty database."""
+    if engine == "postgresql":
+        return request.getfixturevalue("pg_server").new_database()
     return tmp_path / "test.db"
 
 

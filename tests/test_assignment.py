@@ -15,6 +15,8 @@ from store.assignment import Assigner, idle_minutes, overlap, set_idle_minutes, 
 from store.ingest import Ingester
 from store.progress import ProgressStore
 
+pytestmark = pytest.mark.both_engines
+
 
 class Clock:
     """A clock the test moves by hand."""
@@ -159,6 +161,7 @@ def test_two_simultaneous_presses_with_overlap_1_get_different_articles(db_path)
         assert set(got.values()) <= set(ids)
 
 
+@pytest.mark.sqlite_only  # an old SQLite file; PostgreSQL databases start at the current schema
 def test_a_database_from_before_soft_locks_gains_them_and_keeps_its_data(db_path):
     from store.db import connect, write
     from store.schema import MIGRATIONS, SCHEMA_VERSION, _v4_article_locks, schema_version

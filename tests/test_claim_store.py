@@ -18,6 +18,8 @@ from store.replay import replay_differences
 from store.schema import SCHEMA_VERSION, schema_version
 from test_schema import build_at
 
+pytestmark = pytest.mark.both_engines
+
 FUEL = "The government will cut fuel duty by 5p a litre from April, the chancellor said."
 FUEL_AGAIN = "Fuel duty will be cut by 5p a litre from April, according to the chancellor."
 FUEL_THIRD = "From April, fuel duty will be cut by 5p a litre, the chancellor told reporters."
@@ -49,6 +51,7 @@ def tag(store: Store, article_id: str, sentence: str, annotator: str = "ann", **
     return store.spans.add(article_id, start, end, "claim", annotator, **options)
 
 
+@pytest.mark.sqlite_only  # an old SQLite file; PostgreSQL databases start at the current schema
 def test_a_file_at_schema_4_is_migrated_and_takes_decisions(db_path):
     db = build_at(db_path, 4)
     db.execute("INSERT INTO outlets (id, name) VALUES (1, 'Wire')")

@@ -8,6 +8,8 @@ from store import Store
 from store.progress import ProgressStore
 from tui_support import make_db
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def store(tmp_path):

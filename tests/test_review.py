@@ -12,6 +12,8 @@ from store.ingest import Ingester
 from store.progress import ProgressStore
 from store.review import GOLD, Reviewer, article_review, review_queue
 
+pytestmark = pytest.mark.both_engines
+
 TEXT = "The minister said 100,000 soldiers were ready. Critics disagreed loudly."
 #       0         1         2         3         4         5         6
 #       0123456789012345678901234567890123456789012345678901234567890123456789

@@ -11,6 +11,8 @@ from store.progress import ProgressStore
 from store.review import Reviewer, article_review
 from store.stats import team_stats
 
+pytestmark = pytest.mark.both_engines
+
 # Ten two-letter tokens as in test_agreement.py: token k is [3k, 3k + 2).
 TEXT = "Aa bb cc dd ee ff gg hh ii jj"
 

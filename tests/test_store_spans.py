@@ -11,6 +11,8 @@ from store import SpanConflict, SpanError, Store
 from store.events import history
 from store.ingest import Ingester
 
+pytestmark = pytest.mark.both_engines
+
 TEXT = "The minister said 100,000 soldiers were ready. Critics disagreed."
 
 

@@ -9,6 +9,8 @@ from store.events import history
 from store.ingest import Ingester
 from store.suggestions import SuggestionStore
 
+pytestmark = pytest.mark.both_engines
+
 TEXT = (
     'Defence minister Tomas Reidel-Kova said the army had ordered 100,000 vests. '
     '"We followed every rule," Reidel-Kova said. The audit found that 12% of the vests failed.'

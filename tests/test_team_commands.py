@@ -12,6 +12,8 @@ from store.ingest import Ingester
 from store.progress import ProgressStore
 from headless_support import assert_runs_without_textual
 
+pytestmark = pytest.mark.both_engines
+
 TEXT = "Aa bb cc dd ee ff gg hh ii jj"
 
 

@@ -13,13 +13,14 @@ if TYPE_CHECKING:
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
-    """``--db PATH``, accepted before or after the subcommand."""
+    """``--db PATH|URL``, accepted before or after the subcommand."""
     parser.add_argument(
         "--db",
-        type=Path,
+        type=database_target,
         default=argparse.SUPPRESS,
-        metavar="PATH",
-        help="the database file (default: $CLAIMDESK_DB, else ./claimdesk.db)",
+        metavar="PATH|URL",
+        help="the database: an SQLite file, or postgresql://user@host/name for a team server "
+        "(default: $CLAIMDESK_DB, else ./claimdesk.db)",
     )
     parser.add_argument(
         "--allow-network-fs",
@@ -29,7 +30,14 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def db_path(args: argparse.Namespace) -> Path:
+def database_target(value: str) -> Path | str:
+    """A ``postgresql://`` URL as given, anything else as a file path."""
+    from store.engine.base import is_url
+
+    return value if is_url(value) else Path(value)
+
+
+def db_path(args: argparse.Namespace) -> Path | str:
     """The database the user means."""
     from store import default_db_path
 
