@@ -26,6 +26,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message_pump import MessagePump
 
 from store.errors import StoreError
+from store.engine.base import is_url
 from store.peek import label_keys
 from tui.article_hold import ArticleHold
 from tui.bindings import APP, ARTICLES, GENERAL, GROUPS, MATCHING, MOVE, REVIEWING, SELECT, SUGGESTIONS, TAG, TEAM, VIEW
@@ -136,7 +137,8 @@ class ClaimdeskApp(App, inherit_bindings=False):
 
     def __init__(self, db_path: Path | str, annotator: str, keymap: str | Keymap = "default",
                  *, user_keymap: Path | None = None) -> None:
-        self.db_path = Path(db_path)
+        # A postgresql:// URL stays a string: Path() would fold its '//'.
+        self.db_path = db_path if is_url(db_path) else Path(db_path)
         self.annotator = annotator
         # The full label set (colours, order) comes from the writer thread.
         self.labels: list[Label] | None = None

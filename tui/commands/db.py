@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from tui.commands.errors import CommandError
-from tui.commands.options import database_target, interactive
+from tui.commands.options import add_db_option, database_target, db_path, interactive
 from tui.commands.progress import Progress
 
 DESCRIPTION = """\
@@ -17,7 +17,9 @@ Work on the database as a whole."""
 COPY_HELP = """\
 Copy a whole claimdesk database into a new one, on either engine: an SQLite
 file to a PostgreSQL server (when a team outgrows one file), back again, or
-to the same kind. SRC and DST are each a file path or a postgresql:// URL.
+to the same kind. SRC and DST are each a file path or a postgresql:// URL;
+without SRC the database of --db (else $CLAIMDESK_DB, else ./claimdesk.db)
+is copied.
 
 Everything is copied: articles (in their ingest order, text byte for byte),
 outlets, labels, every annotator's spans, suggestions and their rules, the
@@ -54,11 +56,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=lambda args: _no_action(parser))
     copy = actions.add_parser("copy", help="copy a whole database into a new, empty one (SQLite or PostgreSQL)",
                               description=COPY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    copy.add_argument("source", type=database_target, metavar="SRC", help="the database to copy: a file or a postgresql:// URL")
+    copy.add_argument("source", type=database_target, metavar="SRC", nargs="?",
+                      help="the database to copy: a file or a postgresql:// URL (default: --db, else $CLAIMDESK_DB, "
+                      "else ./claimdesk.db)")
     copy.add_argument("target", type=database_target, metavar="DST",
                       help="where to copy it: a new file, or the postgresql:// URL of an empty database")
     copy.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_db_option(copy)
     copy.set_defaults(run=run_copy)
+    add_db_option(parser)
 
 
 def _no_action(parser: argparse.ArgumentParser) -> int:
@@ -71,6 +77,10 @@ def run_copy(args: argparse.Namespace) -> int:
     from store.copy import copy_database, empty_target, open_source, open_target, same_database, verify_copy
     from store.engine import is_url
 
+    if args.source is None:
+        args.source = db_path(args)
+    elif getattr(args, "db", None) is not None and not same_database(args.db, args.source):
+        raise CommandError(f"--db {args.db} and SRC {args.source} name two databases; give one of them")
     if same_database(args.source, args.target):
         raise CommandError(f"{args.source} is both the source and the target; copy into a new database")
     # A file this copy makes is deleted again if the copy does not finish.
