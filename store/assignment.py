@@ -112,6 +112,22 @@ class Assigner:
         self.db = db
         self.clock = clock
 
+    def overlap(self) -> int:
+        """How many annotators should finish each article."""
+        return overlap(self.db)
+
+    def set_overlap(self, k: int) -> None:
+        """Set how many annotators should finish each article (at least 1)."""
+        set_overlap(self.db, k)
+
+    def idle_minutes(self) -> int:
+        """After how many idle minutes an open article stops holding its soft lock."""
+        return idle_minutes(self.db)
+
+    def set_idle_minutes(self, minutes: int) -> None:
+        """Set the soft-lock expiry (at least 1 minute)."""
+        set_idle_minutes(self.db, minutes)
+
     def _cutoff(self) -> str:
         return _stamp(self.clock() - timedelta(minutes=idle_minutes(self.db)))
 

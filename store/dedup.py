@@ -209,25 +209,22 @@ def recluster(
     return changed
 
 
-def clusters_page(db_path: Path | str, *, offset: int = 0, recluster_first: bool = False,
-                  progress: ProgressHook | None = None) -> StoredClusters:
+def clusters_page(db: sqlite_utils.Database, *, cache: Path | None = None, offset: int = 0,
+                  recluster_first: bool = False, progress: ProgressHook | None = None) -> StoredClusters:
     """What the Claims screen shows: a page of the stored clusters (the conflicts
     with the first page). Clusters first when asked to (``recluster_first``), or
-    when no run ever stored any and the database holds claims."""
-    from store.opened import Store
-
-    with Store(db_path, create=False) as store:
-        db = store.db
-        if not recluster_first and offset == 0:
-            page = stored_clusters(db)
-            never_clustered = not page.clustered and db.execute(
-                f"SELECT 1 FROM spans WHERE label = '{CLAIM_LABEL}' AND status = 'accepted' LIMIT 1").fetchone()
-            if not never_clustered:
-                return page
-        elif not recluster_first:
-            return stored_clusters(db, offset=offset, conflicts=False)
-        recluster(db, progress=progress, cache=leaders_cache_path(db_path))
-        return stored_clusters(db)
+    when no run ever stored any and the database holds claims; ``cache`` is the
+    leaders' file (:func:`leaders_cache_path`)."""
+    if not recluster_first and offset == 0:
+        page = stored_clusters(db)
+        never_clustered = not page.clustered and db.execute(
+            f"SELECT 1 FROM spans WHERE label = '{CLAIM_LABEL}' AND status = 'accepted' LIMIT 1").fetchone()
+        if not never_clustered:
+            return page
+    elif not recluster_first:
+        return stored_clusters(db, offset=offset, conflicts=False)
+    recluster(db, progress=progress, cache=cache)
+    return stored_clusters(db)
 
 
 def leaders_cache_path(db_path: Path | str) -> Path:

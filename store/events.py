@@ -199,3 +199,14 @@ def history(db: sqlite_utils.Database, article_id: str) -> list[Event]:
     :data:`ARTICLE_CHANGE`, and not listed here)."""
     return [Event.from_row(r) for r in _rows(db.execute(
         "SELECT * FROM events WHERE article_id = ? AND action != ? ORDER BY seq", [article_id, ARTICLE_CHANGE]))]
+
+
+class EventLog:
+    """The events of one database: every change, appended, never edited."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def history(self, article_id: str) -> list[Event]:
+        """Every change to an article's spans, oldest first (see :func:`history`)."""
+        return history(self.db, article_id)

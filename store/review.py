@@ -216,3 +216,45 @@ def _merged_attrs(proposal: Proposal) -> dict[str, Any]:
     for name in reversed(proposal.annotators):
         merged.update(proposal.spans[name].attrs)
     return merged
+
+
+class ReviewStore:
+    """The review queue and the gold layer of one database; the reviewer is
+    an argument of each change (see :class:`Reviewer`)."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def queue(self, *, min_annotators: int = 2, include_reviewed: bool = False) -> list[QueueEntry]:
+        """The articles waiting for review, worst disagreement first (see :func:`review_queue`)."""
+        return review_queue(self.db, min_annotators=min_annotators, include_reviewed=include_reviewed)
+
+    def article(self, article_id: str) -> ArticleReview:
+        """The finishers' proposals for an article, with the gold decisions (see :func:`article_review`)."""
+        return article_review(self.db, article_id)
+
+    def accept(self, reviewer: str, article_id: str, proposal: Proposal) -> Span:
+        """Put the proposal in gold."""
+        return Reviewer(self.db, reviewer).accept(article_id, proposal)
+
+    def reject(self, reviewer: str, article_id: str, proposal: Proposal) -> Span:
+        """Record that the proposal is not gold."""
+        return Reviewer(self.db, reviewer).reject(article_id, proposal)
+
+    def correct(self, reviewer: str, article_id: str, proposal: Proposal, *, start: int | None = None,
+                end: int | None = None, label: str | None = None) -> Span:
+        """Reject the proposal as marked and put the corrected span in gold (one change)."""
+        return Reviewer(self.db, reviewer).correct(article_id, proposal, start=start, end=end, label=label)
+
+    def add(self, reviewer: str, article_id: str, start: int, end: int, label: str, *,
+            attrs: dict[str, Any] | None = None) -> Span:
+        """A gold span nobody proposed."""
+        return Reviewer(self.db, reviewer).add(article_id, start, end, label, attrs=attrs)
+
+    def accept_agreed(self, reviewer: str, review: ArticleReview) -> list[Span]:
+        """Put every undecided proposal all finishers marked in gold, as one change."""
+        return Reviewer(self.db, reviewer).accept_agreed(review)
+
+    def finish(self, reviewer: str, article_id: str) -> None:
+        """The article's review is done: it leaves the queue."""
+        Reviewer(self.db, reviewer).finish(article_id)

@@ -68,3 +68,30 @@ def unseen_guidelines(db: sqlite_utils.Database, annotator: str) -> str | None:
         text = read_setting(db, GUIDELINES)
         write_setting(db, GUIDELINES_SEEN + annotator, version)
     return text
+
+
+class Settings:
+    """The team settings of one database, the guidelines among them."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def get(self, key: str) -> str | None:
+        """The stored value, or None when the setting was never set."""
+        return read_setting(self.db, key)
+
+    def set(self, key: str, value: str) -> None:
+        """Store a value, replacing the old one."""
+        write_setting(self.db, key, value)
+
+    def guidelines(self) -> str | None:
+        """The guidelines, or None when none were set."""
+        return read_guidelines(self.db)
+
+    def set_guidelines(self, text: str) -> str:
+        """Store the guidelines; returns their version (see :func:`set_guidelines`)."""
+        return set_guidelines(self.db, text)
+
+    def unseen_guidelines(self, annotator: str) -> str | None:
+        """The guidelines when ``annotator`` has not seen this version yet, recording that they now have."""
+        return unseen_guidelines(self.db, annotator)

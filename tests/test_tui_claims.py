@@ -25,7 +25,6 @@ def demo(tmp_path):
 async def open_claims(app, pilot) -> ClaimsScreen:
     await settle(app, pilot)
     await pilot.press("C")
-    await app.workers.wait_for_complete()
     await settle(app, pilot)
     assert isinstance(app.screen, ClaimsScreen)
     return app.screen
@@ -111,7 +110,6 @@ async def test_clusters_come_a_page_at_a_time_and_the_last_line_shows_the_next(c
         assert "7 more clusters" in str(claims_list.highlighted_option.prompt)
         for shown in (8, 11):
             await pilot.press("enter")
-            await app.workers.wait_for_complete()
             await settle(app, pilot)
             assert len(screen.stored.page) == shown
             if shown < 11:
@@ -133,7 +131,6 @@ async def test_r_clusters_what_was_tagged_since_in_a_worker_with_a_progress_line
             # A second annotator tags the same claim: one more member, no new cluster.
             store.spans.add(claim.article_id, claim.start, claim.end, "claim", "cy")
         await pilot.press("r")
-        await app.workers.wait_for_complete()
         await settle(app, pilot)
         assert any(line.startswith("Clustering: clustering") for line in lines)
         assert "35 claims · 11 clusters across outlets" in "\n".join(screen_lines(app))

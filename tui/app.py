@@ -14,19 +14,19 @@ handler; without one a dropped SSH connection kills the app mid-write).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-import sqlite3
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message_pump import MessagePump
 
 from store.errors import StoreError
+from store.peek import label_keys
 from tui.article_hold import ArticleHold
 from tui.bindings import APP, ARTICLES, GENERAL, GROUPS, MATCHING, MOVE, REVIEWING, SELECT, SUGGESTIONS, TAG, TEAM, VIEW
 from tui.display_hold import DisplayHold
@@ -42,19 +42,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 PALETTE_ORDER = (TAG, REVIEWING, SUGGESTIONS, ARTICLES, VIEW, MATCHING, TEAM, GENERAL, SELECT, MOVE)
 HANGUP_CODES = {signal.SIGHUP: 129, signal.SIGTERM: 143}
-
-
-def read_label_keys(db_path: Path) -> dict[str, str | None]:
-    """Each label's key, read straight from the file (no store, no migration),
-    so a keymap that clashes with them stops the start before the first frame.
-    Empty when there is no database yet."""
-    if not Path(db_path).exists():
-        return {}
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)) as conn:
-            return dict(conn.execute("SELECT name, key FROM labels"))
-    except sqlite3.Error:
-        return {}  # not a claimdesk database: the store says so when it opens it
 
 
 class ArticleCommands(Provider):
@@ -153,7 +140,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
         self.annotator = annotator
         # The full label set (colours, order) comes from the writer thread.
         self.labels: list[Label] | None = None
-        db_keys = read_label_keys(self.db_path)
+        db_keys = label_keys(self.db_path)
         if isinstance(keymap, Keymap):
             self.keymap, self.keymap_name = keymap, "custom"
         else:
@@ -163,6 +150,8 @@ class ClaimdeskApp(App, inherit_bindings=False):
         self._annotate_screen_type: type | None = None
         self.writer = StoreThread(self.db_path, "claimdesk-writer")
         self.reader = StoreThread(self.db_path, "claimdesk-reader")
+        # Long jobs a screen waits for (clustering the claims) that must hold up neither: started when first used.
+        self.background = StoreThread(self.db_path, "claimdesk-background")
         self.matching = MatchService(self.db_path)
         self.article_hold = ArticleHold(self)
         self._signals: list[int] = []
@@ -196,6 +185,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
             loop.remove_signal_handler(signum)
         self.writer.stop()
         self.reader.stop()
+        self.background.stop(timeout=0)  # it only reads, or writes what the next run writes again
         self.matching.stop()
 
     def hang_up(self, signum: int) -> None:
@@ -222,30 +212,48 @@ class ClaimdeskApp(App, inherit_bindings=False):
     # Jobs -----------------------------------------------------------------------
 
     def run_job(self, thread: StoreThread, job: Job[T], on_done: Callable[[T], Any] | None = None,
-                *, on_error: Callable[[Exception], Any] | None = None) -> None:
+                *, on_error: Callable[[Exception], Any] | None = None, owner: MessagePump | None = None) -> None:
         """Run ``job`` in a store thread and hand its result to ``on_done`` on
-        the UI thread; errors go to ``on_error``, else to a notification."""
-        future = thread.submit(job)
+        the UI thread; errors go to ``on_error``, else to a notification.
 
-        def finished(done: asyncio.Future) -> None:
-            if done.cancelled():
-                return
-            error = done.exception()
+        ``job`` is a plain function of the store: it reads nothing of a screen
+        and returns everything the screen shows. With an ``owner`` (the screen
+        or widget that shows the result), the result is dropped if the owner
+        has closed meanwhile; an error is then only notified."""
+
+        def finished(result: Any, error: BaseException | None) -> None:
+            gone = owner is not None and not owner.is_attached
             if error is None:
-                if on_done is not None:
-                    on_done(done.result())
-            elif on_error is not None:
+                if on_done is not None and not gone:
+                    on_done(result)
+            elif on_error is not None and not gone:
                 on_error(error)
             elif self.is_running:
                 self.notify(visible(str(error)), severity="error", timeout=8, markup=False)
 
-        future.add_done_callback(finished)
+        thread.call(job, finished)
+
+    def reporter(self, thread: StoreThread, owner: MessagePump, show: Callable[..., Any]) -> Callable[..., None]:
+        """A progress callback for a job in ``thread``: each call runs ``show`` with
+        its arguments on the UI thread, unless ``owner`` has closed meanwhile."""
+
+        def shown(*args: Any) -> None:
+            if owner.is_attached:
+                show(*args)
+
+        return thread.report_to_loop(shown)
+
+    @property
+    def store_threads(self) -> tuple[StoreThread, ...]:
+        """Every thread that runs store jobs."""
+        return (self.writer, self.reader, self.background, self.matching.thread)
 
     async def settled(self) -> None:
-        """Wait until both store threads are idle and their results shown (for tests)."""
-        for _ in range(3):
-            await self.writer.idle()
-            await self.reader.idle()
+        """Wait until every store thread is idle at once, every result handed
+        over (for tests): a result handed over counts any job it submits first,
+        so this waits for exactly what the jobs led to."""
+        while busy := next((thread for thread in self.store_threads if thread.busy), None):
+            await busy.idle()
 
     def _got_labels(self, labels: list[Label]) -> None:
         self.labels = labels
@@ -303,9 +311,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
         annotator = self.annotator
 
         def next_for(store) -> str | None:
-            from store.assignment import Assigner
-
-            return Assigner(store.db).next_for(annotator, leaving=after_article_id)
+            return store.assignment.next_for(annotator, leaving=after_article_id)
 
         def go(article_id: str | None) -> None:
             if article_id is None:
@@ -322,9 +328,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
         annotator = self.annotator
 
         def unseen(store) -> str | None:
-            from store.settings import unseen_guidelines
-
-            return unseen_guidelines(store.db, annotator)
+            return store.settings.unseen_guidelines(annotator)
 
         def show(text: str | None) -> None:
             if text is not None:
@@ -341,12 +345,8 @@ class ClaimdeskApp(App, inherit_bindings=False):
         if isinstance(self.screen, GuidelinesScreen):
             return
 
-        def read(store) -> str | None:
-            from store.settings import read_guidelines
-
-            return read_guidelines(store.db)
-
-        self.run_job(self.writer, read, lambda text: self.push_screen(GuidelinesScreen(text)))
+        self.run_job(self.writer, lambda store: store.settings.guidelines(),
+                     lambda text: self.push_screen(GuidelinesScreen(text)))
 
     def action_review_queue(self) -> None:
         """Show the articles waiting for review, the most disagreement first."""

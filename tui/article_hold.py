@@ -47,9 +47,7 @@ class ArticleHold:
         annotator = self.app.annotator
 
         def release(store: Store) -> None:
-            from store.assignment import Assigner
-
-            Assigner(store.db).release(article_id, annotator)
+            store.assignment.release(article_id, annotator)
 
         self.app.run_job(self.app.writer, release, on_error=lambda error: None)
 
@@ -58,9 +56,7 @@ class ArticleHold:
         article_id, annotator = self.article_id, self.app.annotator
 
         def touch(store: Store) -> None:
-            from store.assignment import Assigner
-
-            assigner = Assigner(store.db)
+            assigner = store.assignment
             if leaving is not None:
                 assigner.release(leaving, annotator)
             assigner.touch(article_id, annotator)

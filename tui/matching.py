@@ -4,8 +4,8 @@ The :class:`store.claim_matches.ClaimMatcher` and its indexes live in one
 :class:`tui.store_thread.StoreThread` with its own connection: building an
 index (minutes the first time on a large corpus; later starts load it from
 its cache file in seconds) holds up neither the writer (tagging, undo) nor
-the reader (library pages). The thread starts with the first match asked for; numpy and
-rapidfuzz are imported there, not at the app's start.
+the reader (library pages). The thread starts with the first match asked
+for; numpy and rapidfuzz are imported there, not at the app's start.
 """
 
 from __future__ import annotations
@@ -39,30 +39,18 @@ class MatchService:
     """The app's one claim matcher, behind its thread."""
 
     def __init__(self, db_path: Path) -> None:
-        self.db_path = db_path
         self.thread = StoreThread(db_path, "claimdesk-matcher")
-        self._started = False
         self._matcher: ClaimMatcher | None = None  # touched only in the thread
 
     def job(self, work: Callable[[ClaimMatcher], T]) -> Job[T]:
-        """A job for :attr:`thread` that runs ``work`` with the matcher (made on first use);
-        starts the thread if need be. Call from the event loop."""
-        if not self._started:
-            self.thread.start()
-            self._started = True
+        """A job for :attr:`thread` that runs ``work`` with the matcher (made on first use)."""
         return lambda store: work(self._matcher_for(store))
 
     def _matcher_for(self, store: Store) -> ClaimMatcher:
         if self._matcher is None:
-            from store.claim_matches import ClaimMatcher, claim_cache_path
-            from store.claim_sentences import SentenceIndex, sentence_cache_path
-
-            sentences = SentenceIndex(store.db, cache=sentence_cache_path(self.db_path))
-            self._matcher = ClaimMatcher(store.db, sentences=sentences, cache=claim_cache_path(self.db_path),
-                                         embedder=_embedder())
+            self._matcher = store.claim_matcher(embedder=_embedder())
         return self._matcher
 
     def stop(self) -> None:
         """Close the thread without waiting for a match in progress: it only reads."""
-        if self._started:
-            self.thread.stop(timeout=0)
+        self.thread.stop(timeout=0)

@@ -4,12 +4,13 @@ A :class:`StoreThread` owns one connection and runs jobs (functions of a
 :class:`store.Store`) one at a time, in the order they were submitted, so
 "tag, then undo" is applied in that order while the UI keeps drawing. A
 write under contention can wait seconds for the lock; the screen never does.
-Results come back to the event loop as asyncio futures.
+Results come back to the event loop, to a callback or an asyncio future.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import queue
 import threading
 from collections.abc import Callable
@@ -21,47 +22,101 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Job = Callable[["Store"], T]
+# Called on the event loop with a job's result, or the error it raised.
+Deliver = Callable[[Any, "BaseException | None"], None]
 
 
 class StoreThread:
-    """One worker thread with its own connection to the database."""
+    """One worker thread with its own connection to the database.
+
+    Each job's result is handed over on the event loop in the same callback
+    that counts the job finished, so a job submitted by that hand-over is
+    counted before the thread can look idle: :meth:`idle` is exact.
+    """
 
     def __init__(self, path: Path, name: str) -> None:
         self.path = path
-        self._queue: queue.SimpleQueue[tuple[Job, asyncio.Future] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[Job, Deliver, contextvars.Context] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending = 0
         self._idle: asyncio.Event | None = None
         self._released = threading.Event()
 
+    @property
+    def started(self) -> bool:
+        """Whether :meth:`start` was called."""
+        return self._loop is not None
+
+    @property
+    def busy(self) -> bool:
+        """Whether a job submitted is not finished yet (its result not handed over)."""
+        return self._pending > 0
+
     def start(self, *, held: bool = False) -> None:
         """Start taking jobs; call from the event loop. A ``held`` thread queues
         them and runs none until :meth:`release`."""
         if not held:
             self._released.set()
+        if self._loop is not None:
+            return  # already started (by a first job)
         self._loop = asyncio.get_running_loop()
         self._idle = asyncio.Event()
         self._idle.set()
         self._thread.start()
 
-    def submit(self, job: Job[T]) -> asyncio.Future[T]:
-        """Queue ``job``; the future resolves on the event loop with its result."""
-        assert self._loop is not None and self._idle is not None, "start() first"
-        future: asyncio.Future[T] = self._loop.create_future()
+    def call(self, job: Job[T], deliver: Deliver) -> None:
+        """Queue ``job``; ``deliver(result, error)`` runs on the event loop when it
+        has finished. Starts the thread on first use. Call from the event loop."""
+        if self._loop is None:
+            self.start()
+        assert self._idle is not None
         self._pending += 1
         self._idle.clear()
-        self._queue.put((job, future))
+        # Handed over in the caller's context (Textual finds its app there), not the thread's.
+        self._queue.put((job, deliver, contextvars.copy_context()))
+
+    def submit(self, job: Job[T]) -> asyncio.Future[T]:
+        """Queue ``job``; the future resolves on the event loop with its result."""
+        if self._loop is None:
+            self.start()
+        assert self._loop is not None
+        future: asyncio.Future[T] = self._loop.create_future()
+
+        def deliver(result: Any, error: BaseException | None) -> None:
+            if future.cancelled():
+                return
+            if error is None:
+                future.set_result(result)
+            else:
+                future.set_exception(error)
+
+        self.call(job, deliver)
         return future
 
+    def report_to_loop(self, show: Callable[..., Any]) -> Callable[..., None]:
+        """A function for a job to call in this thread: each call runs ``show``
+        with its arguments on the event loop, without waiting for it (and before
+        the job's own result is handed over). Call from the event loop."""
+        if self._loop is None:
+            self.start()
+        loop, context = self._loop, contextvars.copy_context()
+        assert loop is not None
+
+        def report(*args: Any) -> None:
+            try:
+                loop.call_soon_threadsafe(show, *args, context=context)
+            except RuntimeError:
+                pass  # the loop has closed: nobody is watching
+
+        return report
+
     async def idle(self) -> None:
-        """Wait until every job submitted so far (and any it led to) has finished."""
-        assert self._idle is not None
+        """Wait until every job submitted so far (and any submitted while their
+        results were handed over) has finished and its result is handed over."""
         while self._pending:
+            assert self._idle is not None
             await self._idle.wait()
-            # Let callbacks of the finished futures run: they may submit more.
-            await asyncio.sleep(0)
-            await asyncio.sleep(0)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Finish the queued jobs (waiting at most ``timeout`` seconds) and close."""
@@ -78,7 +133,7 @@ class StoreThread:
         self._released.wait()
         store: Store | None = None
         while (item := self._queue.get()) is not None:
-            job, future = item
+            job, deliver, context = item
             result: Any = None
             error: BaseException | None = None
             try:
@@ -92,23 +147,22 @@ class StoreThread:
                 result = job(store)
             except Exception as err:  # handed to the job's caller, which shows it
                 error = err
-            self._deliver(future, result, error)
+            self._deliver(deliver, result, error, context)
         if store is not None:
             store.close()
 
-    def _deliver(self, future: asyncio.Future, result: Any, error: BaseException | None) -> None:
+    def _deliver(self, deliver: Deliver, result: Any, error: BaseException | None,
+                 context: contextvars.Context) -> None:
         def finish() -> None:
-            if not future.cancelled():
-                if error is None:
-                    future.set_result(result)
-                else:
-                    future.set_exception(error)
-            self._pending -= 1
-            if not self._pending and self._idle is not None:
-                self._idle.set()
+            try:
+                deliver(result, error)
+            finally:
+                self._pending -= 1
+                if not self._pending and self._idle is not None:
+                    self._idle.set()
 
         try:
             assert self._loop is not None
-            self._loop.call_soon_threadsafe(finish)
+            self._loop.call_soon_threadsafe(finish, context=context)
         except RuntimeError:
             pass  # the loop has closed: the app is gone, the job's work is committed

@@ -11,7 +11,7 @@ from tui.commands.options import add_db_option, open_store
 
 class Setting(NamedTuple):
     """A setting as the command line shows it: the names of its reader and
-    writer in :mod:`store.assignment` (loaded only when the command runs)."""
+    writer, methods of the store's assignment (:class:`store.assignment.Assigner`)."""
 
     read: str
     write: str
@@ -44,12 +44,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """List, show or set."""
-    from store import assignment
-
     with open_store(args) as store:
+        assignment = store.assignment
         if args.name is None:
             for name, setting in SETTINGS.items():
-                print(f"{name:<14}{getattr(assignment, setting.read)(store.db):>4}   {setting.help}")
+                print(f"{name:<14}{getattr(assignment, setting.read)():>4}   {setting.help}")
             return 0
         setting = SETTINGS[args.name]
         if args.value is not None:
@@ -57,6 +56,6 @@ def run(args: argparse.Namespace) -> int:
                 value = int(args.value)
             except ValueError:
                 raise CommandError(f"{args.name} takes a whole number, not {args.value!r}") from None
-            getattr(assignment, setting.write)(store.db, value)
-        print(f"{args.name} {getattr(assignment, setting.read)(store.db)}")
+            getattr(assignment, setting.write)(value)
+        print(f"{args.name} {getattr(assignment, setting.read)()}")
     return 0

@@ -11,11 +11,11 @@ from typing import TextIO
 from typing import TYPE_CHECKING
 
 from tui.commands.errors import CommandError
-from tui.commands.options import add_db_option, db_path, interactive, open_store
+from tui.commands.options import add_db_option, interactive, open_store
 from tui.commands.progress import Progress
 
 if TYPE_CHECKING:
-    from store.claims import Claim
+    from store.claims import Claim, ClaimStore
     from store.dedup import ClaimCluster, ClaimConflictReport, DedupReport
 
 DESCRIPTION = """\
@@ -197,14 +197,12 @@ def render(report: DedupReport, threshold: float, why: dict[str, list[str]] | No
                "\"not the same\" but links join them; the links win")
 
 
-def member_reasons(store_db, report: DedupReport, embedder) -> dict[str, list[str]]:
+def member_reasons(claims: ClaimStore, report: DedupReport, embedder) -> dict[str, list[str]]:
     """Why each member of a cluster of several matches the cluster's first claim:
     ``["link"]`` for a confirmed link, else the verdict's reasons (lexical or
     semantic, and alias); the first claim itself has none."""
     from corpus.claim_match import compare
-    from store.claims import ClaimStore
 
-    claims = ClaimStore(store_db)
     leaders = claims.leaders()
     linked = {frozenset((d.span_id, d.other_span)) for d in claims.decisions() if d.decision == "same"}
     why: dict[str, list[str]] = {}
@@ -231,8 +229,6 @@ def run(args: argparse.Namespace) -> int:
     # Imported here: numpy and rapidfuzz would slow every other command's start.
     from corpus.claim_match import DEFAULT_THRESHOLD
     from corpus.semantic import ModelError
-    from store.claim_sentences import SentenceIndex, sentence_cache_path
-    from store.dedup import dedup, leaders_cache_path
     from store.embeddings import open_embedder
 
     threshold = DEFAULT_THRESHOLD if args.threshold is None else args.threshold
@@ -244,15 +240,12 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"{error} (or run with --no-semantic)") from None
     progress = _PhaseProgress(interactive())
     with open_store(args) as store:
-        sentences = None if args.no_untagged else SentenceIndex(
-            store.db, cache=sentence_cache_path(db_path(args)), threshold=threshold
-        )
         try:
-            report = dedup(store.db, threshold=threshold, sentences=sentences, progress=progress,
-                           cache=leaders_cache_path(db_path(args)), embedder=embedder)
+            report = store.dedup(threshold=threshold, untagged=not args.no_untagged, progress=progress,
+                                 embedder=embedder)
         finally:
             progress.close()
-        why = member_reasons(store.db, report, embedder)
+        why = member_reasons(store.claims, report, embedder)
     scorer = None if embedder is None else embedder.encoder.name
     if args.json:
         write_json(report, sys.stdout, why, scorer)

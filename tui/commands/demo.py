@@ -45,14 +45,13 @@ def load_demo(path: Path) -> Store:
     with its suggestions, is in."""
     from corpus.readers import read_paths
     from store import Store
-    from store.ingest import Ingester
 
     if not DEMO_CORPUS.is_dir():
         raise CommandError(f"the demo corpus is missing from the installation ({DEMO_CORPUS})")
     path.parent.mkdir(parents=True, exist_ok=True)
     store = Store(path, create=True)
     # With suggestions, as `claimdesk ingest` makes them: the demo shows them dim, to accept or reject.
-    report = Ingester(store.db, suggest=True).run(read_paths([DEMO_CORPUS / name for name in DEMO_ARTICLES]))
+    report = store.ingest(read_paths([DEMO_CORPUS / name for name in DEMO_ARTICLES]), suggest=True)
     if report.rejected:
         store.close()
         raise CommandError(f"the demo corpus did not load cleanly: {report.rejected[0]}")

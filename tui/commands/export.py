@@ -102,9 +102,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export; print a summary (to stderr when the data goes to standard output)."""
-    from store.export import ExportFilter, export, labeling_config
-    from store.export.empty import explain_empty
-    from store.export.query import ExportQuery
+    from store.export import ExportFilter, labeling_config
 
     if args.gold and args.annotator:
         raise CommandError("--gold is the layer of annotator 'gold'; it cannot be combined with --annotator")
@@ -118,14 +116,14 @@ def run(args: argparse.Namespace) -> int:
     report_to = sys.stderr if str(args.out) == "-" or streams_into(args.out) else sys.stdout
     watched = interactive() and not args.quiet
     with open_store(args) as store:
-        if why := explain_empty(store.db, flt):
+        if why := store.export_empty(flt):
             print(f"claimdesk: {why}", file=sys.stderr)
             return 1
-        total = ExportQuery(flt).count(store.db) if watched else None
+        total = store.export_count(flt) if watched else None
         try:
             with Progress("exporting", enabled=watched, total=total) as progress:
-                report = export(
-                    store.db, args.format, args.out, flt, split=args.split, seed=args.seed, force=args.force,
+                report = store.export(
+                    args.format, args.out, flt, split=args.split, seed=args.seed, force=args.force,
                     layers=args.layers, raw_csv=args.raw_csv, on_article=progress.update,
                 )
         except BrokenPipeError:

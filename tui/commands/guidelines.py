@@ -50,17 +50,15 @@ def _read(path: Path) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Set or show."""
-    from store.settings import read_guidelines, set_guidelines
-
     if args.action == "set":
         text = _read(args.file)
         with open_store(args, create=True) as store:
-            set_guidelines(store.db, text)
+            store.settings.set_guidelines(text)
         print(f"guidelines set from {args.file} ({len(text.splitlines()):,} lines); "
               "each annotator's app shows them when it next opens")
         return 0
     with open_store(args) as store:
-        text = read_guidelines(store.db)
+        text = store.settings.guidelines()
     if text is None:
         raise CommandError("no guidelines are set; add them with: claimdesk guidelines set FILE.md")
     print(text)

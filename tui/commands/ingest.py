@@ -128,7 +128,6 @@ def run(args: argparse.Namespace) -> int:
     from corpus.plural import counted
     from corpus.readers import read_paths
     from corpus.titles import FALLBACK_NOTE
-    from store.ingest import Ingester
 
     if args.max_size <= 0:
         raise CommandError("--max-size must be a positive number of bytes")
@@ -164,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
         progress.update(report.ingested + report.duplicates + printed)
 
     with store, progress:
-        report = Ingester(store.db, on_batch=report_batch, suggest=not args.no_suggest).run(noted(records))
+        report = store.ingest(noted(records), on_batch=report_batch, suggest=not args.no_suggest)
     print(report.summary(into=store.path))
     if fallback_titles:
         shown = ", ".join(fallback_titles[:5]) + (f" and {len(fallback_titles) - 5} more" if len(fallback_titles) > 5 else "")

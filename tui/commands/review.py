@@ -35,9 +35,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 def print_queue(args: argparse.Namespace) -> int:
     """The queue as a table, or JSON."""
     with open_store(args) as store:
-        from store.review import review_queue
-
-        queue = review_queue(store.db, include_reviewed=args.all)
+        queue = store.review.queue(include_reviewed=args.all)
     if args.json:
         print(json.dumps([entry.model_dump() for entry in queue], ensure_ascii=False, indent=2))
         return 0

@@ -80,8 +80,6 @@ def render(stats: TeamStats) -> str:
 def run(args: argparse.Namespace) -> int:
     """Compute and print."""
     with open_store(args) as store:
-        from store.stats import team_stats
-
-        stats = team_stats(store.db)
+        stats = store.team_stats()
     print(stats.model_dump_json(indent=2) if args.json else render(stats))
     return 0

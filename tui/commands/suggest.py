@@ -33,10 +33,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Suggest over the chosen articles, a page at a time."""
-    from store.suggestions import SuggestionStore
-
     with open_store(args) as store:
-        suggestions = SuggestionStore(store.db)
+        suggestions = store.suggestions
         if args.article:
             article = store.articles.get(args.article)
             if article is None:

@@ -5,9 +5,10 @@ turns keys into changes through the store (in the writer thread, each one
 committed at once) and shows the result. Extension points for later
 features:
 
-- :meth:`AnnotateScreen.visible_spans` decides which spans show (a review
-  mode shows every annotator's; pending suggestions show beside the
-  annotator's own, see :mod:`tui.screens.annotate_suggestions`);
+- :meth:`AnnotateScreen.spans_reader` decides which spans show: it gives
+  the job that reads them, a plain function of the store and the article
+  (a review mode shows every annotator's; pending suggestions show beside
+  the annotator's own, see :mod:`tui.screens.annotate_suggestions`);
 - :meth:`AnnotateScreen.side_panels` yields the panels beside the text (a
   matches panel goes here) and :class:`tui.messages.SpansChanged` /
   :class:`tui.messages.ArticleOpened` tell them what happened;
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import on
@@ -33,7 +36,6 @@ from corpus.figures import find_figures
 from corpus.numbers import find_numbers
 from store import SpanConflict, Store, StoreError
 from store.models import Article, Label, Span
-from store.progress import ProgressStore
 from tui.bindings import ANNOTATE, label_bindings
 from tui.screens.annotate_suggestions import SuggestionDecisions
 from tui.screens.claim_matching import ClaimMatching
@@ -58,6 +60,26 @@ NARROW = 100  # below this many columns the span list folds away
 def painted(spans: list[Span]) -> list[PaintedSpan]:
     """The spans as the document view draws them."""
     return [PaintedSpan(s.id, s.start, s.end, s.label, s.status == "pending") for s in spans]
+
+
+@dataclass(frozen=True)
+class ShownSpans:
+    """The spans a screen shows of an article, read in one job, and what they were
+    worked out from when the screen needs that too (the review screen: the review)."""
+
+    spans: list[Span]
+    source: Any = None
+
+
+SpansReader = Callable[[Store, str], ShownSpans]
+
+
+def annotator_spans(store: Store, article_id: str, *, annotator: str, suggestions: bool) -> ShownSpans:
+    """``annotator``'s own spans of the article and, with ``suggestions``, the
+    suggestions pending for them, in text order."""
+    own = store.spans.for_article(article_id, annotator=annotator, statuses=("accepted",))
+    pending = store.suggestions.pending(article_id, annotator) if suggestions else []
+    return ShownSpans(sorted([*own, *pending], key=lambda s: (s.start, -s.end, s.id)))
 
 
 def figure_attrs(text: str, start: int, end: int) -> dict[str, Any]:
@@ -87,6 +109,7 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
         self._hold = hold  # released once the first article's text is in the view
         self.article: Article | None = None
         self.spans: list[Span] = []
+        self.spans_source: Any = None  # what the spans shown were worked out from (see ShownSpans)
         self._start_cursor = cursor
         self._span_list_wanted: bool | None = None  # None: shown when wide enough
         self._search_origin = 0
@@ -172,11 +195,18 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
 
     # Opening articles -----------------------------------------------------------
 
-    def visible_spans(self, store: Store, article_id: str) -> list[Span]:
-        """The spans this screen shows: the annotator's own and the suggestions
-        pending for them, in text order. Runs in the writer thread."""
-        own = store.spans.for_article(article_id, annotator=self.app.annotator, statuses=("accepted",))
-        return sorted([*own, *self.pending_suggestions(store, article_id)], key=lambda s: (s.start, -s.end, s.id))
+    def spans_reader(self) -> SpansReader:
+        """How the spans this screen shows are read: a plain function of the store
+        and the article id, made here from what the screen shows now and run in
+        the writer thread: the annotator's own spans and the suggestions pending
+        for them (none while hidden)."""
+        return partial(annotator_spans, annotator=self.app.annotator,
+                       suggestions=self.SHOWS_SUGGESTIONS and self.suggestions_shown)
+
+    def take_spans(self, shown: ShownSpans) -> None:
+        """Keep what a job read (on the UI thread, before it is drawn)."""
+        self.spans = shown.spans
+        self.spans_source = shown.source
 
     def own_spans(self) -> list[Span]:
         """The spans shown that are annotations (not suggestions): the ones the tag and edit keys act on."""
@@ -185,24 +215,25 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
     def open(self, article_id: str, cursor: int | None = None) -> None:
         """Show an article; without ``cursor``, where this annotator left it."""
         self.save_position()
-        annotator = self.app.annotator
+        annotator, read_spans = self.app.annotator, self.spans_reader()
 
         def job(store: Store):
             article = store.articles.get(article_id)
             if article is None:
                 raise StoreError(f"no article with id {article_id!r}")
-            progress = ProgressStore(store.db)
+            progress = store.progress
             before = progress.get(article_id, annotator)
             progress.open(article_id, annotator)
-            spans = self.visible_spans(store, article_id)
-            return article, spans, before, store.articles.position(article_id), store.articles.count()
+            shown = read_spans(store, article_id)
+            return article, shown, before, store.articles.position(article_id), store.articles.count()
 
         def show(result) -> None:
-            article, spans, before, position, total = result
-            self.article, self.article_id, self.spans = article, article.id, spans
+            article, shown, before, position, total = result
+            self.article, self.article_id = article, article.id
+            self.take_spans(shown)
             start = cursor if cursor is not None else (before.cursor if before else 0)
             self._saved_cursor = start
-            self.view.load(article.text, painted(spans), start)
+            self.view.load(article.text, painted(self.spans), start)
             self._list_spans()
             done = " · done" if before and before.status == "done" else ""
             self.status.show(position=f"article {position:,} of {total:,}{done}", outlet=article.outlet)
@@ -214,17 +245,17 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
             self._release_hold()  # the message must show now, not when the hold times out
             self.notify(visible(str(error)), severity="error", timeout=8, markup=False)
 
-        self.app.run_job(self.app.writer, job, show, on_error=failed)
+        self.app.run_job(self.app.writer, job, show, on_error=failed, owner=self)
 
     def _release_hold(self) -> None:
         if self._hold is not None:
             self._hold.release()
             self._hold = None
 
-    def show_spans(self, spans: list[Span], changed: Span | None = None) -> None:
+    def show_spans(self, shown: ShownSpans, changed: Span | None = None) -> None:
         """Redraw after the spans changed."""
-        self.spans = spans
-        self.view.set_spans(painted(spans))
+        self.take_spans(shown)
+        self.view.set_spans(painted(self.spans))
         self._list_spans()
         self._update_current()
         self.post_message(SpansChanged(self.article_id, changed.id if changed else None))
@@ -243,20 +274,20 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
         else ``report`` is, when given); ``move_cursor`` puts the cursor
         on that span afterwards; ``then`` is called with it once it shows.
         """
-        article_id = self.article_id
+        article_id, read_spans = self.article_id, self.spans_reader()
         self._unsaved += 1
         self.app.article_hold.active()
         self.status.show(saved=False)
 
         def run(store: Store):
-            return job(store), self.visible_spans(store, article_id)
+            return job(store), read_spans(store, article_id)
 
         def done(result) -> None:
             self._saved_one()
-            span, spans = result
+            span, shown = result
             if article_id != self.article_id:
                 return
-            self.show_spans(spans, span)
+            self.show_spans(shown, span)
             if span is None and nothing:
                 self.notify(nothing, timeout=3)
             elif span is not None and report:
@@ -274,7 +305,7 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
             if isinstance(error, SpanConflict):
                 self.reload_spans()
 
-        self.app.run_job(self.app.writer, run, done, on_error=failed)
+        self.app.run_job(self.app.writer, run, done, on_error=failed, owner=self)
 
     def _saved_one(self) -> None:
         self._unsaved -= 1
@@ -282,9 +313,9 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
 
     def reload_spans(self) -> None:
         """Read the spans again (after another session changed them)."""
-        article_id = self.article_id
-        self.app.run_job(self.app.writer, lambda store: self.visible_spans(store, article_id),
-                         lambda spans: self.show_spans(spans) if article_id == self.article_id else None)
+        article_id, read_spans = self.article_id, self.spans_reader()
+        self.app.run_job(self.app.writer, lambda store: read_spans(store, article_id),
+                         lambda shown: self.show_spans(shown) if article_id == self.article_id else None, owner=self)
 
     def span_under_cursor(self) -> Span | None:
         """The innermost span under the cursor (of mine: suggestions are decided with their own keys)."""
@@ -472,7 +503,7 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
         if cursor == self._saved_cursor:
             return
         self._saved_cursor = cursor
-        self.app.run_job(self.app.writer, lambda store: ProgressStore(store.db).save_cursor(article_id, annotator, cursor))
+        self.app.run_job(self.app.writer, lambda store: store.progress.save_cursor(article_id, annotator, cursor))
 
     def on_unmount(self) -> None:
         self.save_position()
@@ -527,7 +558,8 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
         article_id = self.article_id
         self.app.run_job(self.app.writer, lambda store: store.articles.neighbour(article_id, step),
                          lambda found: self.open(found.id) if found else self.notify(
-                             "this is the last article" if step > 0 else "this is the first article", timeout=2))
+                             "this is the last article" if step > 0 else "this is the first article", timeout=2),
+                         owner=self)
 
     def action_next_unfinished(self) -> None:
         """Open the next article I have not finished."""
@@ -539,8 +571,8 @@ class AnnotateScreen(SuggestionDecisions, ClaimMatching, Screen):
             return
         article_id, annotator, cursor = self.article_id, self.app.annotator, self.view.cursor
         self._saved_cursor = cursor
-        self.app.run_job(self.app.writer, lambda store: ProgressStore(store.db).mark_done(article_id, annotator, cursor),
-                         lambda _: self.app.open_next_unfinished(article_id))
+        self.app.run_job(self.app.writer, lambda store: store.progress.mark_done(article_id, annotator, cursor),
+                         lambda _: self.app.open_next_unfinished(article_id), owner=self)
 
     def action_library(self) -> None:
         """Back to the library."""

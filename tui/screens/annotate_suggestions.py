@@ -56,15 +56,6 @@ class SuggestionDecisions:
         """Whether a span shown here is a pending suggestion, not an annotation."""
         return self.SHOWS_SUGGESTIONS and span.origin == "suggested" and span.status == "pending"
 
-    def pending_suggestions(self, store: Store, article_id: str) -> list[Span]:
-        """The suggestions this annotator has not decided on (none while hidden).
-        Runs in the writer thread."""
-        if not (self.SHOWS_SUGGESTIONS and self.suggestions_shown):
-            return []
-        from store.suggestions import SuggestionStore
-
-        return SuggestionStore(store.db).pending(article_id, self.app.annotator)
-
     def _shown_suggestions(self) -> dict[str, Span]:
         # Asked on every cursor move: worked out once per list of spans shown.
         if self._suggestions is None or self._suggestions[0] is not self.spans:
@@ -123,9 +114,7 @@ class SuggestionDecisions:
         annotator = self.app.annotator
 
         def job(store: Store) -> Span | None:
-            from store.suggestions import SuggestionStore
-
-            suggestions = SuggestionStore(store.db)
+            suggestions = store.suggestions
             # Decided meanwhile (in another terminal of mine): nothing to do twice.
             if suggestion.id not in {s.id for s in suggestions.pending(suggestion.article_id, annotator)}:
                 return None
@@ -145,9 +134,7 @@ class SuggestionDecisions:
         count = sum(1 for span in self._shown_suggestions().values() if span.label == label)
 
         def job(store: Store) -> Span | None:
-            from store.suggestions import SuggestionStore
-
-            accepted = SuggestionStore(store.db).accept_all(article_id, label, annotator)
+            accepted = store.suggestions.accept_all(article_id, label, annotator)
             return accepted[0] if accepted else None
 
         undo = self._first_key("annotate.undo")

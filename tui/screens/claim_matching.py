@@ -11,7 +11,9 @@ the store through the writer thread, like every other change.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from tui.safe_text import visible
@@ -38,6 +40,7 @@ class ClaimMatching:
     app: ClaimdeskApp
     matches_panel: MatchesPanel
     _matches_asked = 0  # the latest question; older answers are dropped
+    _matches_stale: threading.Event | None = None  # set when the latest question is overtaken
     _matches_timer = None
 
     def claim_under_cursor(self) -> str | None:
@@ -104,25 +107,25 @@ class ClaimMatching:
             return
         self._matches_asked += 1
         asked = self._matches_asked
+        # The matcher's thread skips a question already overtaken: it is told so, it reads nothing of the screen.
+        if self._matches_stale is not None:
+            self._matches_stale.set()
+        stale = self._matches_stale = threading.Event()
         panel.asking()
         service = self.app.matching
+        tell = self.app.reporter(service.thread, panel, lambda note: panel.post_message(MatchesPanel.Note(note)))
+        noting = partial(progress_note, tell)
 
         def find_claims(matcher: ClaimMatcher) -> tuple[Claim | None, list[ClaimMatch]]:
-            if asked != self._matches_asked:
+            if stale.is_set():
                 return None, []
             matcher.sync(on_progress=noting("claims"))
             claim = matcher.claims.get([span_id]).get(span_id)
             return claim, matcher.claim_matches(claim) if claim else []
 
-        def noting(what: str) -> Callable[[int], None]:
-            def note(done: int) -> None:
-                if done % _PROGRESS_EVERY == 0:
-                    panel.post_message(MatchesPanel.Note(f"Indexing {what}: {done:,}…"))
-            return note
-
         def find_untagged(claim: Claim):
             def work(matcher: ClaimMatcher) -> list[UntaggedMatch] | None:
-                if asked != self._matches_asked:
+                if stale.is_set():
                     return None
                 return matcher.untagged_matches(claim, on_progress=noting("articles for untagged sentences"))
             return work
@@ -136,9 +139,10 @@ class ClaimMatching:
                 return
             panel.show_claims(claim, claims)
             self.app.run_job(service.thread, service.job(find_untagged(claim)),
-                             lambda untagged: panel.show_untagged(claim, untagged) if untagged is not None else None)
+                             lambda untagged: panel.show_untagged(claim, untagged) if untagged is not None else None,
+                             owner=panel)
 
-        self.app.run_job(service.thread, service.job(find_claims), show_claims)
+        self.app.run_job(service.thread, service.job(find_claims), show_claims, owner=panel)
 
     # The panel's keys ----------------------------------------------------------------
 
@@ -149,7 +153,7 @@ class ClaimMatching:
             self.notify(done, timeout=3, markup=False)
             self.match_claim(subject.span_id, again=True)
 
-        self.app.run_job(self.app.writer, work, finished)
+        self.app.run_job(self.app.writer, work, finished, owner=self)
 
     def on_matches_panel_linked(self, event: MatchesPanel.Linked) -> None:
         subject, match, annotator = event.subject, event.match, self.app.annotator
@@ -157,17 +161,13 @@ class ClaimMatching:
             undo = match.decision == "same"
 
             def link(store: Store) -> None:
-                from store.claims import ClaimStore
-
-                ClaimStore(store.db).decide(subject.span_id, match.claim.span_id, "none" if undo else "same", annotator)
+                store.claims.decide(subject.span_id, match.claim.span_id, "none" if undo else "same", annotator)
 
             self._decide(subject, link, "link taken back" if undo else f"linked with {visible(match.claim.outlet)}")
             return
 
         def tag_and_link(store: Store) -> None:
-            from store.claims import ClaimStore
-
-            ClaimStore(store.db).link_sentence(subject.span_id, match.article_id, match.start, match.end, annotator)
+            store.claims.link_sentence(subject.span_id, match.article_id, match.start, match.end, annotator)
 
         self._decide(subject, tag_and_link, f"tagged as a claim in {visible(match.outlet)} and linked")
 
@@ -177,9 +177,7 @@ class ClaimMatching:
         decision = "none" if undo else "not_same"
 
         def decide(store: Store) -> None:
-            from store.claims import ClaimStore
-
-            claims = ClaimStore(store.db)
+            claims = store.claims
             if _is_claim(match):
                 claims.decide(subject.span_id, match.claim.span_id, decision, annotator)
             else:
@@ -192,6 +190,16 @@ class ClaimMatching:
         place = match.claim if _is_claim(match) else match
         self.view.focus()
         self.app.open_article(place.article_id, place.start)
+
+
+def progress_note(tell: Callable[[str], None], what: str) -> Callable[[int], None]:
+    """A progress callback for the matcher: every so many ``what`` indexed, ``tell`` how far it got."""
+
+    def note(done: int) -> None:
+        if done % _PROGRESS_EVERY == 0:
+            tell(f"Indexing {what}: {done:,}…")
+
+    return note
 
 
 def _is_claim(match: ClaimMatch | UntaggedMatch) -> bool:

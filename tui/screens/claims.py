@@ -5,8 +5,8 @@ stored — it clusters nothing, so it opens at once however many claims there
 are — a page at a time, most outlets first, each with its members; then the
 figure conflicts and contradictions, each with both claims. The last line
 of a page loads the next. ``r`` brings the clusters up to date with what
-was tagged since, in a thread of its own with its own connection, showing
-its progress in the header; a database never clustered is clustered on the
+was tagged since, in the app's background store thread (tagging and the
+library's pages wait for none of it), showing its progress in the header; a database never clustered is clustered on the
 first open. Enter opens any claim in the annotate screen; coming back
 (``L`` there) returns here.
 """
@@ -17,7 +17,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
@@ -52,6 +51,12 @@ def _member(claim: Claim, note: str = "") -> Text:
         entry.append(f"  {note}", "italic")
     entry.append(f"\n    {_line(claim.text)}")
     return entry
+
+
+def progress_line(phase: str, done: int, total: int | None) -> str:
+    """The header while the claims are clustered: the phase and how far it got."""
+    of = f" of {total:,}" if total else ""
+    return f"Clustering: {_PHASES.get(phase, phase)} {done:,}{of}…"
 
 
 def _heading(text: str, style: str = "bold") -> Option:
@@ -103,7 +108,6 @@ class ClaimsScreen(Screen):
     def _header(self, text: str | Text) -> None:
         self.query_one("#claims-header", Static).update(text)
 
-    @work(thread=True, exclusive=True, group="claims")
     def _read(self, offset: int) -> None:
         """Read a page of the stored clusters (the conflicts with the first);
         cluster first if no run ever stored any."""
@@ -112,42 +116,31 @@ class ClaimsScreen(Screen):
     def action_refresh(self) -> None:
         """Bring the stored clusters up to date with the claims tagged since, then show them."""
         self._header("Clustering the claims…")
-        self._recluster()
-
-    @work(thread=True, exclusive=True, group="claims")
-    def _recluster(self) -> None:
         self._load(0, recluster_first=True)
 
     def _load(self, offset: int, *, recluster_first: bool) -> None:
-        """In the worker thread: the page, handed to the UI thread (or the error, shown there)."""
-        from store.dedup import clusters_page
+        """Read the page in the background store thread and show it (or the error) here."""
+        thread = self.app.background
+        tell = self.app.reporter(thread, self, lambda line: self._show_progress(line))
 
-        try:
-            page = clusters_page(self.app.db_path, offset=offset, recluster_first=recluster_first,
-                                 progress=self._progress_from_thread)
-        except Exception as error:  # shown, not raised: the app goes on
-            self.app.call_from_thread(self._failed, error)
-            return
-        self.app.call_from_thread(self.show, page, 0 if recluster_first else offset)
+        def job(store) -> StoredClusters:
+            return store.clusters_page(offset=offset, recluster_first=recluster_first,
+                                       progress=lambda phase, done, total: tell(progress_line(phase, done, total)))
 
-    def _progress_from_thread(self, phase: str, done: int, total: int | None) -> None:
-        of = f" of {total:,}" if total else ""
-        self.app.call_from_thread(self._show_progress, f"Clustering: {_PHASES.get(phase, phase)} {done:,}{of}…")
+        self.app.run_job(thread, job, lambda page: self.show(page, 0 if recluster_first else offset),
+                         on_error=self._failed, owner=self)
 
     def _show_progress(self, line: str) -> None:
-        if self.is_mounted:
-            self._header(line)
+        self._header(line)
 
     def _failed(self, error: Exception) -> None:
-        if not self.is_mounted:
-            return
         self._header(Text(_line(f"Could not cluster the claims: {error}")))
 
     def show(self, stored: StoredClusters, offset: int = 0) -> None:
         """List a page of the clusters that repeat (after those shown, or from the
         top with the conflicts when ``offset`` is 0)."""
-        if not self.is_mounted:
-            return  # closed while the clusters were read
+        if offset and offset != self.shown_clusters:
+            return  # a page asked for twice (Enter pressed again while it was read): shown once
         claims_list = self.query_one(ClaimsList)
         if offset == 0:
             self.stored, self.members, self.shown_clusters = stored, {}, 0

@@ -46,6 +46,12 @@ ready-made demo corpus with
 Press {quit} to quit."""
 
 
+def open_by_others(store, me: str) -> dict[str, list[str]]:
+    """Article id to the annotators other than ``me`` who have it open now."""
+    holders = store.assignment.open_now()
+    return {article: others for article, names in holders.items() if (others := [n for n in names if n != me])}
+
+
 class LibraryScreen(Screen):
     """Articles with their outlet, length, my spans and status; filters; search."""
 
@@ -104,7 +110,7 @@ class LibraryScreen(Screen):
 
     def on_mount(self) -> None:
         self.app.run_job(self.app.reader, lambda store: store.articles.outlets(), self._got_outlets,
-                         on_error=lambda error: None)  # no database: the empty page says what to do
+                         on_error=lambda error: None, owner=self)  # no database: the empty page says what to do
         self.set_interval(OPEN_BY_EVERY_S, self.refresh_open_by)
 
     def on_screen_resume(self) -> None:
@@ -135,7 +141,7 @@ class LibraryScreen(Screen):
             else:
                 rows = progress.library_page(annotator, after_rowid=after_rowid, before_rowid=before_rowid,
                                              limit=PAGE_SIZE, **filters)
-            return rows, progress.counts(annotator), self._open_by(store)
+            return rows, progress.counts(annotator), open_by_others(store, annotator)
 
         def show(result: tuple[list[LibraryRow], dict[str, int], dict[str, list[str]]]) -> None:
             try:
@@ -163,21 +169,14 @@ class LibraryScreen(Screen):
                 if hold is not None:
                     hold.release()
 
-        self.app.run_job(self.app.reader, job, show, on_error=failed)
-
-    def _open_by(self, store) -> dict[str, list[str]]:
-        """Article id to the other annotators who have it open now (in a store thread)."""
-        from store.assignment import Assigner
-
-        me = self.app.annotator
-        holders = Assigner(store.db).open_now()
-        return {article: others for article, names in holders.items() if (others := [n for n in names if n != me])}
+        self.app.run_job(self.app.reader, job, show, on_error=failed, owner=self)
 
     def refresh_open_by(self) -> None:
         """Read again who else has which article open (while the library is shown)."""
         if not self.is_current or self._reading_open_by or not self.table.rows_shown:
             return
         self._reading_open_by = True
+        me = self.app.annotator
 
         def show(open_by: dict[str, list[str]]) -> None:
             self._reading_open_by = False
@@ -186,7 +185,7 @@ class LibraryScreen(Screen):
         def failed(error: Exception) -> None:
             self._reading_open_by = False
 
-        self.app.run_job(self.app.reader, self._open_by, show, on_error=failed)
+        self.app.run_job(self.app.reader, lambda store: open_by_others(store, me), show, on_error=failed, owner=self)
 
     def _show_error(self, error: Exception) -> None:
         self.total = 0
@@ -276,13 +275,13 @@ class LibraryScreen(Screen):
 
             def saved(_article) -> None:
                 self.app.notify("saved", timeout=2)
-                self.app.run_job(self.app.reader, lambda store: store.articles.outlets(), self._got_outlets)
+                self.app.run_job(self.app.reader, lambda store: store.articles.outlets(), self._got_outlets, owner=self)
                 self.load_page(after_rowid=row.rowid - 1, keep=row.id)
 
             self.app.run_job(
                 self.app.writer,
                 lambda store: store.articles.set_details(row.id, annotator, title=title, outlet=outlet),
-                saved,
+                saved, owner=self,
             )
 
         self.app.push_screen(ArticleDetailsScreen(row.id, row.title, row.outlet), chosen)

@@ -30,12 +30,12 @@ from textual.widgets import DataTable, Footer, Static
 
 from store import Store
 from store.models import Label, Span
-from store.review import ArticleReview, Proposal, QueueEntry, Reviewer, article_review, review_queue
+from store.review import ArticleReview, Proposal, QueueEntry
 from tui.app import ClaimdeskApp
 from tui.bindings import REVIEW, REVIEW_QUEUE, label_bindings
 from tui.messages import ArticleOpened, CursorMoved
 from tui.safe_text import plain, visible
-from tui.screens.annotate import AnnotateScreen
+from tui.screens.annotate import AnnotateScreen, ShownSpans, SpansReader
 from tui.widgets.span_list import SpanList
 from tui.widgets.span_paint import PaintedSpan, SpanPainter
 
@@ -62,6 +62,22 @@ def shown_spans(review: ArticleReview) -> list[Span]:
         else:
             spans.append(proposal.spans[proposal.annotators[0]].model_copy(update={"status": "pending"}))
     return sorted([*spans, *review.gold_only], key=lambda s: (s.start, -s.end, s.id))
+
+
+def review_spans(store: Store, article_id: str) -> ShownSpans:
+    """What the review screen shows of an article: the spans it draws, from the review they come from."""
+    review = store.review.article(article_id)
+    return ShownSpans(shown_spans(review), review)
+
+
+def next_in_queue(store: Store, leaving: str, step: int = 1) -> tuple[str | None, int]:
+    """The article after (or before) ``leaving`` in the review queue — the top of
+    the queue when ``leaving`` is no longer in it — and how many others wait."""
+    queue = [entry.article_id for entry in store.review.queue()]
+    if leaving not in queue:
+        return (queue[0] if queue and step > 0 else None), len(queue)
+    index = queue.index(leaving) + step
+    return (queue[index] if 0 <= index < len(queue) else None), len(queue) - 1
 
 
 class ReviewList(SpanList):
@@ -105,7 +121,6 @@ class ReviewScreen(AnnotateScreen):
     def __init__(self, article_id: str, cursor: int | None = None) -> None:
         super().__init__(article_id, cursor)
         self.review: ArticleReview | None = None
-        self._fresh: ArticleReview | None = None  # set in the writer thread, adopted on the UI thread
         self.targets: dict[str, Proposal | Span] = {}
 
     @property
@@ -118,15 +133,14 @@ class ReviewScreen(AnnotateScreen):
         self.span_list = ReviewList(self.app.labels, id="span-list")
         yield self.span_list
 
-    def visible_spans(self, store: Store, article_id: str) -> list[Span]:
-        """Every finisher's proposals and the gold layer (in the writer thread)."""
-        review = article_review(store.db, article_id)
-        self._fresh = review
-        return shown_spans(review)
+    def spans_reader(self) -> SpansReader:
+        """Every finisher's proposals and the gold layer, with the review they come from."""
+        return review_spans
 
     def _adopt(self) -> None:
-        review = self._fresh
-        if review is None or review.article_id != self.article_id:
+        # The review read with the spans shown (kept on the UI thread, with them).
+        review = self.spans_source
+        if not isinstance(review, ArticleReview) or review.article_id != self.article_id:
             return
         self.review = review
         targets: dict[str, Proposal | Span] = {}
@@ -149,8 +163,8 @@ class ReviewScreen(AnnotateScreen):
     def review_opened(self) -> None:
         self._adopt()
 
-    def show_spans(self, spans: list[Span], changed: Span | None = None) -> None:
-        super().show_spans(spans, changed)
+    def show_spans(self, shown: ShownSpans, changed: Span | None = None) -> None:
+        super().show_spans(shown, changed)
         self._adopt()
 
     @on(CursorMoved)
@@ -180,14 +194,14 @@ class ReviewScreen(AnnotateScreen):
             self.notify("already gold" if target else "no span under the cursor", timeout=2)
             return
         article_id, reviewer = self.article_id, self.reviewer
-        self.change(lambda store: Reviewer(store.db, reviewer).accept(article_id, target))
+        self.change(lambda store: store.review.accept(reviewer, article_id, target))
 
     def action_reject(self) -> None:
         """Keep the proposal under the cursor out of gold (a gold span of your own is removed)."""
         target = self._target()
         article_id, reviewer = self.article_id, self.reviewer
         if isinstance(target, Proposal):
-            self.change(lambda store: Reviewer(store.db, reviewer).reject(article_id, target))
+            self.change(lambda store: store.review.reject(reviewer, article_id, target))
         elif isinstance(target, Span):
             self.change(lambda store: store.spans.delete(target.id, target.version, reviewer))
         else:
@@ -209,7 +223,7 @@ class ReviewScreen(AnnotateScreen):
             if target.label == label:
                 self.action_accept()
             else:
-                self.change(lambda store: Reviewer(store.db, reviewer).correct(article_id, target, label=label))
+                self.change(lambda store: store.review.correct(reviewer, article_id, target, label=label))
             return
         if isinstance(target, Span):
             if target.label != label:
@@ -223,9 +237,9 @@ class ReviewScreen(AnnotateScreen):
         same = next((p for p in (self.review.proposals if self.review else [])
                      if (p.start, p.end, p.label) == (*where, label)), None)
         if same is not None:
-            self.change(lambda store: Reviewer(store.db, reviewer).accept(article_id, same))
+            self.change(lambda store: store.review.accept(reviewer, article_id, same))
         else:
-            self.change(lambda store: Reviewer(store.db, reviewer).add(article_id, where[0], where[1], label))
+            self.change(lambda store: store.review.add(reviewer, article_id, where[0], where[1], label))
 
     def action_move_edge(self, edge: str, step: int) -> None:
         """Move an edge of the span under the cursor by a word (a proposal is corrected in gold)."""
@@ -238,7 +252,7 @@ class ReviewScreen(AnnotateScreen):
             return
         start, end = moved
         article_id, reviewer = self.article_id, self.reviewer
-        self.change(lambda store: Reviewer(store.db, reviewer).correct(article_id, target, start=start, end=end))
+        self.change(lambda store: store.review.correct(reviewer, article_id, target, start=start, end=end))
 
     def action_edit_attributes(self) -> None:
         """Edit a gold span's attributes (accept a proposal first)."""
@@ -259,15 +273,6 @@ class ReviewScreen(AnnotateScreen):
             self.notify(f"{waiting} article{'s' if waiting != 1 else ''} left to review", timeout=2)
             self.open(next_id)
 
-    def _next_in_queue(self, store: Store, leaving: str, step: int = 1) -> tuple[str | None, int]:
-        """The article after (or before) ``leaving`` in the queue — the top of the
-        queue when ``leaving`` is no longer in it — and how many others wait."""
-        queue = [entry.article_id for entry in review_queue(store.db)]
-        if leaving not in queue:
-            return (queue[0] if queue and step > 0 else None), len(queue)
-        index = queue.index(leaving) + step
-        return (queue[index] if 0 <= index < len(queue) else None), len(queue) - 1
-
     def action_mark_done(self) -> None:
         """Finish this article's review and open the next in the queue."""
         if self.article is None:
@@ -275,15 +280,15 @@ class ReviewScreen(AnnotateScreen):
         article_id, reviewer = self.article_id, self.reviewer
 
         def job(store: Store) -> tuple[str | None, int]:
-            Reviewer(store.db, reviewer).finish(article_id)
-            return self._next_in_queue(store, article_id)
+            store.review.finish(reviewer, article_id)
+            return next_in_queue(store, article_id)
 
-        self.app.run_job(self.app.writer, job, self._open_next)
+        self.app.run_job(self.app.writer, job, self._open_next, owner=self)
 
     def action_next_unfinished(self) -> None:
         """The next article in the review queue."""
         article_id = self.article_id
-        self.app.run_job(self.app.writer, lambda store: self._next_in_queue(store, article_id), self._open_next)
+        self.app.run_job(self.app.writer, lambda store: next_in_queue(store, article_id), self._open_next, owner=self)
 
     def action_article(self, step: int) -> None:
         """The next (1) or previous (-1) article in the review queue."""
@@ -295,7 +300,7 @@ class ReviewScreen(AnnotateScreen):
             else:
                 self.open(result[0])
 
-        self.app.run_job(self.app.writer, lambda store: self._next_in_queue(store, article_id, step), go)
+        self.app.run_job(self.app.writer, lambda store: next_in_queue(store, article_id, step), go, owner=self)
 
     def action_queue(self) -> None:
         """Back to the review queue."""
@@ -343,7 +348,7 @@ class ReviewQueueScreen(Screen):
 
     def action_refresh(self) -> None:
         """Read the queue again (in the reader thread)."""
-        self.app.run_job(self.app.reader, lambda store: review_queue(store.db), self.show)
+        self.app.run_job(self.app.reader, lambda store: store.review.queue(), self.show, owner=self)
 
     def show(self, entries: list[QueueEntry]) -> None:
         """Fill the table."""

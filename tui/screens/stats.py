@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from store.stats import PairStats, TeamStats, team_stats
+from store.stats import PairStats, TeamStats
 from tui.bindings import STATS
 from tui.safe_text import visible
 from corpus.plural import counted
@@ -142,7 +142,7 @@ class StatsScreen(Screen):
 
     def action_refresh(self) -> None:
         """Compute the figures again (in the reader thread)."""
-        self.app.run_job(self.app.reader, lambda store: team_stats(store.db), self.show)
+        self.app.run_job(self.app.reader, lambda store: store.team_stats(), self.show, owner=self)
 
     def show(self, stats: TeamStats) -> None:
         """Draw ``stats``."""

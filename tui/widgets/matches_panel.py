@@ -138,7 +138,7 @@ class MatchesPanel(OptionList, inherit_bindings=False):
         """Close the panel and return to the text."""
 
     class Note(Message):
-        """Show a note (posted from the matcher's thread: how far an index has got)."""
+        """Show a note (how far the matcher's index has got, while it works)."""
 
         def __init__(self, note: str) -> None:
             super().__init__()
