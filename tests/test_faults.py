@@ -16,17 +16,8 @@ def faults():
     yield from bench_module("bench_faults")
 
 
-# The export on PostgreSQL waits for store/export's SQL to be made portable (issue #12,
-# the export part: json_group_array/json_array); until then its re-run fails.
-EXPORT_ON_PG = pytest.param("export", "postgresql", id="export-postgresql", marks=pytest.mark.xfail(
-    reason="store/export is not ported to PostgreSQL yet (json_group_array)", strict=False))
-
-
-@pytest.mark.parametrize(("case", "engine"), [
-    *((case, engine) for case in ("ingest", "suggest", "dedup", "review", "export") for engine in ENGINES
-      if (case, engine) != ("export", "postgresql")),
-    EXPORT_ON_PG,
-])
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("case", ["ingest", "suggest", "dedup", "review", "export"])
 def test_a_kill_9_leaves_the_database_intact_and_a_rerun_completes_the_rest(faults, tmp_path, request, case, engine):
     folder = tmp_path / case
     outcome = faults.run_case(case, folder, seed=7, articles=60,
