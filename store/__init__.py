@@ -14,7 +14,7 @@ from store.errors import SpanConflict, SpanError, StoreError
 if TYPE_CHECKING:
     from store.opened import Store
 
-__all__ = ["Store", "StoreError", "SpanConflict", "SpanError", "default_db_path"]
+__all__ = ["Store", "StoreError", "SpanConflict", "SpanError", "default_db_path", "ALLOW_NETWORK_FS_ENV"]
 
 
 def __getattr__(name: str) -> Any:
@@ -26,4 +26,8 @@ def __getattr__(name: str) -> Any:
         from store.db import default_db_path
 
         return default_db_path
+    if name == "ALLOW_NETWORK_FS_ENV":
+        from store.db import ALLOW_NETWORK_FS_ENV
+
+        return ALLOW_NETWORK_FS_ENV
     raise AttributeError(f"module 'store' has no attribute {name!r}")

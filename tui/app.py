@@ -1,10 +1,16 @@
 """The claimdesk app: library, annotate and help screens over one database.
 
 The app owns what the screens share: the annotator's name, the label set,
-the keymap (applied with ``App.set_keymap``) and two store threads — the
+the keymap (applied with ``App.set_keymap``) and the store threads — the
 writer, which also reads what the annotate screen needs so that a reload
-always sees the write before it, and the reader, for library pages and
-title searches that may scan a large table.
+always sees the write before it; the reader, for library pages and title
+searches that may scan a large table; the background thread, for the
+Claims screen's clustering; and the matcher's (:mod:`tui.matching`).
+
+Every store job goes through :meth:`ClaimdeskApp.run_job`: a plain function
+of the :class:`store.Store` (it reads nothing of a screen) whose result is
+applied on the UI thread by the screen that asked, and dropped when that
+screen has closed meanwhile.
 
 SIGHUP and SIGTERM end the app cleanly: the position is saved and queued
 changes are committed before the process exits (Textual installs no
@@ -25,11 +31,11 @@ from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message_pump import MessagePump
 
-from store.errors import StoreError
 from store.engine.base import is_url
+from store.errors import StoreError
 from store.peek import label_keys
 from tui.article_hold import ArticleHold
-from tui.bindings import APP, ARTICLES, GENERAL, GROUPS, MATCHING, MOVE, REVIEWING, SELECT, SUGGESTIONS, TAG, TEAM, VIEW
+from tui.bindings import APP, ARTICLES, GENERAL, GROUPS, MATCHING, MOVE, REVIEWING, SELECTION, SUGGESTIONS, TAG, TEAM, VIEW
 from tui.display_hold import DisplayHold
 from tui.keymap import Keymap, key_label, load_keymap
 from tui.matching import MatchService
@@ -41,7 +47,7 @@ if TYPE_CHECKING:
     from store.models import Label
 
 T = TypeVar("T")
-PALETTE_ORDER = (TAG, REVIEWING, SUGGESTIONS, ARTICLES, VIEW, MATCHING, TEAM, GENERAL, SELECT, MOVE)
+PALETTE_ORDER = (TAG, REVIEWING, SUGGESTIONS, ARTICLES, VIEW, MATCHING, TEAM, GENERAL, SELECTION, MOVE)
 HANGUP_CODES = {signal.SIGHUP: 129, signal.SIGTERM: 143}
 
 
@@ -137,7 +143,6 @@ class ClaimdeskApp(App, inherit_bindings=False):
 
     def __init__(self, db_path: Path | str, annotator: str, keymap: str | Keymap = "default",
                  *, user_keymap: Path | None = None) -> None:
-        # A postgresql:// URL stays a string: Path() would fold its '//'.
         self.db_path = db_path if is_url(db_path) else Path(db_path)
         self.annotator = annotator
         # The full label set (colours, order) comes from the writer thread.

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from store.models import Label
 
 MOVE = "Move"
-SELECT = "Select"
+SELECTION = "Select"
 TAG = "Tag and edit spans"
 ARTICLES = "Articles"
 VIEW = "View"
@@ -85,16 +85,16 @@ DOCUMENT = [
     bind("annotate.page-down", "move('page_down')", "Page down", MOVE),
     bind("annotate.document-start", "move('start')", "Start of article", MOVE),
     bind("annotate.document-end", "move('end')", "End of article", MOVE),
-    bind("annotate.select-left", "move('left', True)", "Extend left", SELECT),
-    bind("annotate.select-right", "move('right', True)", "Extend right", SELECT),
-    bind("annotate.select-up", "move('up', True)", "Extend up", SELECT),
-    bind("annotate.select-down", "move('down', True)", "Extend down", SELECT),
-    bind("annotate.select-word-next", "move('word_next', True)", "Extend a word", SELECT),
-    bind("annotate.select-word-previous", "move('word_previous', True)", "Extend a word back", SELECT),
-    bind("annotate.select-mode", "select_mode", "Select", SELECT, show=True),
-    bind("annotate.select-sentence", "select_sentence", "Sentence", SELECT, show=True),
-    bind("annotate.clear-selection", "clear_selection", "Clear selection", SELECT),
-    bind("annotate.toggle-snap", "toggle_snap", "Snap to words on/off", SELECT),
+    bind("annotate.select-left", "move('left', True)", "Extend left", SELECTION),
+    bind("annotate.select-right", "move('right', True)", "Extend right", SELECTION),
+    bind("annotate.select-up", "move('up', True)", "Extend up", SELECTION),
+    bind("annotate.select-down", "move('down', True)", "Extend down", SELECTION),
+    bind("annotate.select-word-next", "move('word_next', True)", "Extend a word", SELECTION),
+    bind("annotate.select-word-previous", "move('word_previous', True)", "Extend a word back", SELECTION),
+    bind("annotate.select-mode", "select_mode", "Select", SELECTION, show=True),
+    bind("annotate.select-sentence", "select_sentence", "Sentence", SELECTION, show=True),
+    bind("annotate.clear-selection", "clear_selection", "Clear selection", SELECTION),
+    bind("annotate.toggle-snap", "toggle_snap", "Snap to words on/off", SELECTION),
 ]
 
 ANNOTATE = [

@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with escaped_output():  # argparse quotes what it was given
         args = parser.parse_args(argv)
     if getattr(args, "allow_network_fs", False):
-        from store.db import ALLOW_NETWORK_FS_ENV
+        from store import ALLOW_NETWORK_FS_ENV
 
         # The app opens the store in its own thread; the environment reaches every opening.
         os.environ[ALLOW_NETWORK_FS_ENV] = "1"

@@ -39,7 +39,7 @@ def database_target(value: str) -> Path | str:
 
 def db_path(args: argparse.Namespace) -> Path | str:
     """The database the user means."""
-    from store.db import default_db_path
+    from store import default_db_path
 
     return getattr(args, "db", None) or default_db_path()
 
