@@ -63,7 +63,7 @@ def write_inputs(folder: Path, ingests: int, articles: int) -> list[Path]:
     return paths
 
 
-def seed(db: Path) -> None:
+def seed(db: Path | str) -> None:
     """A database holding one article for the annotator to work on."""
     from corpus.records import ArticleRecord
     from store import Store
@@ -74,7 +74,7 @@ def seed(db: Path) -> None:
         Ingester(store.db).run([ArticleRecord(source="seed", id=SEED_ID, outlet="Seed Wire", title="Seed", text=text)])
 
 
-def annotate(db: Path, ready: Path, stop: Path, out: Path, count: int) -> None:
+def annotate(db: Path | str, ready: Path, stop: Path, out: Path, count: int) -> None:
     """The annotator: add a span every PAUSE_S until ``stop`` exists (or ``count`` writes); log latencies."""
     from store import Store, StoreError
 
@@ -95,7 +95,7 @@ def annotate(db: Path, ready: Path, stop: Path, out: Path, count: int) -> None:
     out.write_text(json.dumps({"latencies": latencies, "errors": errors}))
 
 
-def _start_annotator(db: Path, folder: Path, name: str, count: int = 0) -> tuple[subprocess.Popen, Path, Path]:
+def _start_annotator(db: Path | str, folder: Path, name: str, count: int = 0) -> tuple[subprocess.Popen, Path, Path]:
     ready, stop, out = folder / f"{name}.ready", folder / f"{name}.stop", folder / f"{name}.json"
     for path in (ready, stop, out):
         path.unlink(missing_ok=True)
@@ -133,14 +133,19 @@ class Result:
     seconds: float = 0.0
 
 
-def run(folder: Path, *, ingests: int = 6, articles: int = 1000, suggest: bool = True, baseline_writes: int = 60) -> Result:
-    """Seed a database, time the annotator alone, then beside ``ingests`` ingest processes."""
+def run(folder: Path, *, ingests: int = 6, articles: int = 1000, suggest: bool = True, baseline_writes: int = 60,
+        db: Path | str | None = None) -> Result:
+    """Seed a database (``db``: an empty PostgreSQL database's URL, or by default
+    ``folder/parallel.db``), time the annotator alone, then beside ``ingests``
+    ingest processes."""
+    from engines import integrity
     from store import Store
     from store.replay import replay_differences
 
-    db = folder / "parallel.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    if db is None:
+        db = folder / "parallel.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
     paths = write_inputs(folder, ingests, articles)
     seed(db)
     result = Result(articles_expected=ingests * articles + 1)
@@ -168,7 +173,7 @@ def run(folder: Path, *, ingests: int = 6, articles: int = 1000, suggest: bool =
         result.articles_stored = store.db.execute("SELECT count(*) FROM articles").fetchone()[0]
         result.outlets = sorted(r[0] for r in store.db.execute("SELECT name FROM outlets"))
         result.labels = [r[0] for r in store.db.execute("SELECT name FROM labels ORDER BY position")]
-        result.integrity = store.db.execute("PRAGMA integrity_check").fetchone()[0]
+        result.integrity = integrity(store.db)
         result.replay_differences = replay_differences(store.db)
     return result
 
@@ -228,7 +233,9 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--annotator":
         db, ready, stop, out, count = sys.argv[2:7]
         sys.path.insert(0, str(ROOT))
-        annotate(Path(db), Path(ready), Path(stop), Path(out), int(count))
+        from engines import target
+
+        annotate(target(db), Path(ready), Path(stop), Path(out), int(count))
     else:
         sys.path.insert(0, str(ROOT))
         main()

@@ -38,6 +38,7 @@ BENCHES: list[tuple[str, str, list[str], list[str]]] = [
     ("parallel_ingest", "bench_parallel_ingest", [], ["--quick"]),
     ("hostile", "bench_hostile", [], ["--quick"]),
     ("faults", "bench_faults", [], ["--quick"]),
+    ("faults_pg", "bench_faults", ["--engine", "postgresql"], ["--quick", "--engine", "postgresql"]),
     ("suggest", "bench_suggest", [], ["--quick"]),
     ("eval_suggestions", "eval_suggestions", [], ["--quick"]),
     ("stress", "bench_stress", [], ["--quick"]),

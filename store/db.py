@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import os
 import random
 import sqlite3
@@ -439,6 +440,19 @@ class SqliteDatabase(sqlite_utils.Database, Database):
 
     def seconds_between(self, earlier: str, later: str) -> str:
         return f"((julianday({later}) - julianday({earlier})) * 86400)"
+
+    def json_arrays(self, items: Sequence[str], *, json_items: Sequence[str] = ()) -> str:
+        values = ", ".join(f"json({item})" if item in json_items else item for item in items)
+        return f"json_group_array(json_array({values}))"
+
+    def sha256_hex(self, first: str, second: str) -> str:
+        # SQLite has no SHA-256 of its own: Python's, registered on this connection.
+        self.conn.create_function("claimdesk_sha256_hex", 2, _sha256_hex, deterministic=True)
+        return f"claimdesk_sha256_hex({first}, {second})"
+
+
+def _sha256_hex(first: str, second: str) -> str:
+    return hashlib.sha256(f"{first}\x00{second}".encode()).hexdigest()
 
 
 class _DataVersionFeed(ChangeFeed):

@@ -20,3 +20,15 @@ def bench_module(name: str) -> Iterator[ModuleType]:
     spec.loader.exec_module(module)
     yield module
     del sys.modules[name]
+
+
+# The engines a bench's short form runs on; a module-scoped fixture takes them as params.
+ENGINES = ["sqlite", "postgresql"]
+
+
+def new_database(request, engine: str, folder: Path, name: str) -> Path | str:
+    """Where a bench run on ``engine`` keeps its database: ``folder/name`` on
+    SQLite, the URL of an empty database of the test server on PostgreSQL."""
+    if engine == "postgresql":
+        return request.getfixturevalue("pg_server").new_database()
+    return folder / name

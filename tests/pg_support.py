@@ -1,6 +1,5 @@
-"""A throwaway PostgreSQL server for the tests: its own cluster in a temporary
-folder, reached on a Unix socket there, owned by the unprivileged ``postgres``
-user when the tests run as root (``initdb`` refuses root).
+"""A throwaway PostgreSQL server for the tests: bench/pg_throwaway.py's cluster
+(a temporary folder, a Unix socket, ``fsync=off``), shared with the benches.
 
 Tests that need it skip, naming the reason, only where no server binaries
 exist; ``CLAIMDESK_REQUIRE_POSTGRES=1`` (set by ``.ci/run``) makes that a failure.
@@ -8,13 +7,9 @@ exist; ``CLAIMDESK_REQUIRE_POSTGRES=1`` (set by ``.ci/run``) makes that a failur
 
 from __future__ import annotations
 
-import glob
-import itertools
+import importlib.util
 import os
-import pwd
-import shutil
-import subprocess
-import tempfile
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,14 +17,14 @@ import pytest
 REQUIRE_ENV = "CLAIMDESK_REQUIRE_POSTGRES"
 
 
-def _bin_dir() -> Path | None:
-    found = shutil.which("pg_ctl")
-    if found and (Path(os.path.realpath(found)).parent / "postgres").exists():
-        return Path(os.path.realpath(found)).parent
-    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if (Path(candidate) / "initdb").exists():
-            return Path(candidate)
-    return None
+def _throwaway():
+    if "pg_throwaway" not in sys.modules:
+        path = Path(__file__).resolve().parents[1] / "bench" / "pg_throwaway.py"
+        spec = importlib.util.spec_from_file_location("pg_throwaway", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["pg_throwaway"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["pg_throwaway"]
 
 
 def unavailable(reason: str) -> None:
@@ -38,54 +33,11 @@ def unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-class Server:
+class Server(_throwaway().Server):
     """One running cluster; :meth:`new_database` hands out empty databases."""
 
     def __init__(self) -> None:
-        bin_dir = _bin_dir()
-        if bin_dir is None:
-            unavailable("no PostgreSQL server installed (Debian package `postgresql`)")
-        self.bin = bin_dir
-        self.folder = Path(tempfile.mkdtemp(prefix="claimdesk-pg-"))
-        self.user: str | None = None
-        if os.geteuid() == 0:
-            try:
-                pwd.getpwnam("postgres")
-            except KeyError:
-                unavailable("running as root and there is no `postgres` user to run the server as")
-            self.user = "postgres"
-            shutil.chown(self.folder, "postgres")
-        self.data = self.folder / "data"
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-locale", "-E", "UTF8")
-        options = (f"-k {self.folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off -c max_connections=300")
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w", "start")
-        self._numbers = itertools.count(1)
-        import psycopg
-
-        with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute("CREATE DATABASE claimdesk")
-
-    def _run(self, program: str, *args: str) -> None:
-        result = subprocess.run([str(self.bin / program), *args], user=self.user, capture_output=True, text=True)
-        if result.returncode:
-            raise RuntimeError(f"{program} failed: {result.stderr or result.stdout}")
-
-    def url(self, database: str = "postgres", schema: str | None = None) -> str:
-        options = f"&options=-csearch_path%3D{schema}" if schema else ""
-        return f"postgresql://postgres@/{database}?host={self.folder}{options}"
-
-    def new_database(self) -> str:
-        """The URL of an empty claimdesk database: a schema of its own in one
-        database, which is made in milliseconds where CREATE DATABASE takes 0.25 s."""
-        import psycopg
-
-        name = f"t{next(self._numbers)}"
-        with psycopg.connect(self.url("claimdesk"), autocommit=True) as conn:
-            conn.execute(f"CREATE SCHEMA {name}")
-        return self.url("claimdesk", name)
-
-    def stop(self) -> None:
-        subprocess.run([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
-                       user=self.user, capture_output=True)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        try:
+            super().__init__(fsync=False)
+        except _throwaway().Unavailable as why:
+            unavailable(str(why))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -19,11 +18,13 @@ from corpus.records import text_hash
 from store import Store
 from store.db import write
 from store.export.files import safe_name
-from test_export_fixtures import export_db  # noqa: F401  (fixture)
+from test_export_fixtures import export_db, own_copy, rows  # noqa: F401  (fixtures)
 from tui.cli import main
 from headless_support import assert_runs_without_textual
 
 ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.both_engines
 
 
 def _export(db, fmt, out, *extra) -> int:
@@ -77,8 +78,7 @@ def test_csv_has_a_row_per_span_with_attributes_in_columns(export_db, tmp_path):
     assert _export(export_db, "csv", out) == 0
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    with sqlite3.connect(export_db) as conn:
-        assert len(rows) == conn.execute("SELECT count(*) FROM spans WHERE status = 'accepted'").fetchone()[0]
+    assert len(rows) == count(export_db, "SELECT count(*) FROM spans WHERE status = 'accepted'")
     quote = next(row for row in rows if row["label"] == "quote")
     assert quote["speaker"] and quote["outlet"] and quote["title"]
     assert any(row["value"] == "12.0" and row["unit"] == "%" for row in rows)
@@ -111,11 +111,14 @@ def test_a_failure_midway_leaves_no_file_and_no_temporary(export_db, tmp_path, m
     assert list(tmp_path.iterdir()) == []
 
 
-def _big_db(path: Path, articles: int = 30_000) -> Path:
+def count(db, sql: str) -> int:
+    return rows(db, sql)[0][0]
+
+
+def _big_db(path: Path | str, articles: int = 30_000) -> Path | str:
     """A database big enough that exporting it takes a moment."""
-    Store(path).close()
     text = "The audit found that 12% of the vests failed, the minister said on Monday. " * 20
-    with sqlite3.connect(path) as conn:
+    with Store(path) as store, write(store.db) as conn:
         conn.execute("INSERT INTO outlets (name) VALUES ('Wire')")
         conn.executemany(
             "INSERT INTO articles (id, outlet_id, title, hash, length, ingested_at, text) VALUES (?, 1, 't', ?, ?, '', ?)",
@@ -129,8 +132,8 @@ def _big_db(path: Path, articles: int = 30_000) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
-def test_an_export_killed_midway_leaves_nothing_under_the_final_name(tmp_path, how):
-    db = _big_db(tmp_path / "big.db")
+def test_an_export_killed_midway_leaves_nothing_under_the_final_name(db_path, tmp_path, how):
+    db = _big_db(db_path)
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     out = out_dir / "big.jsonl"
@@ -163,10 +166,8 @@ def test_brat_names_never_leave_the_folder(article_id):
     assert safe_name(article_id) == name != safe_name(article_id + "b")
 
 
-def test_brat_files_of_hostile_ids_stay_inside_the_folder(export_db, tmp_path):
-    db = tmp_path / "hostile.db"
-    with sqlite3.connect(export_db) as source, sqlite3.connect(db) as target:
-        source.backup(target)
+def test_brat_files_of_hostile_ids_stay_inside_the_folder(own_copy, tmp_path):
+    db = own_copy()
     with Store(db) as store:
         with write(store.db):
             for article_id in ("../escape", "/etc/passwd-ish", "a/b", "a_b"):
@@ -178,7 +179,7 @@ def test_brat_files_of_hostile_ids_stay_inside_the_folder(export_db, tmp_path):
             store.spans.add(article_id, 0, 7, "claim", "ana")
     out = tmp_path / "brat"
     assert _export(db, "brat", out) == 0
-    outside = {p for p in tmp_path.rglob("*") if p.is_file() and out not in p.parents and p.name != "hostile.db"}
+    outside = {p for p in tmp_path.rglob("*") if p.is_file() and out not in p.parents}
     assert outside == set() and not Path("/etc/passwd-ish.txt").exists()
     names = sorted(p.name for p in out.iterdir())
     assert len(names) == 2 * 19 + 1 and "a_b.txt" in names  # "a_b" keeps its name; "a/b" gets a hashed one
@@ -216,14 +217,15 @@ def test_force_replaces_a_brat_folder_but_never_another_folder(export_db, tmp_pa
     assert (out / "notes.docx").exists()
 
 
-def test_a_text_that_does_not_match_its_hash_stops_the_export(export_db, tmp_path, capsys):
-    db = tmp_path / "bad.db"
-    with sqlite3.connect(export_db) as source, sqlite3.connect(db) as target:
-        source.backup(target)
-        target.execute("UPDATE articles SET text = text || ' ' WHERE id = 'wire-0003'")
-    assert _export(db, "jsonl", tmp_path / "x.jsonl") == 2
+def test_a_text_that_does_not_match_its_hash_stops_the_export(own_copy, tmp_path, capsys):
+    db = own_copy()
+    with Store(db) as store, write(store.db):
+        store.db.execute("UPDATE articles SET text = text || ' ' WHERE id = 'wire-0003'")
+    out = tmp_path / "out"
+    out.mkdir()
+    assert _export(db, "jsonl", out / "x.jsonl") == 2
     assert "article 'wire-0003'" in capsys.readouterr().err
-    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("bad.db")] == []
+    assert list(out.iterdir()) == []
 
 
 @pytest.mark.parametrize(("fmt", "module", "extra"), [("spacy", "spacy", "spacy"), ("parquet", "pyarrow", "parquet")])

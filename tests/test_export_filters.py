@@ -4,7 +4,6 @@ and --split."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 
 import pytest
@@ -12,8 +11,10 @@ import pytest
 from corpus.records import text_hash
 from store import Store
 from store.db import write
-from test_export_fixtures import export_db  # noqa: F401  (fixture)
+from test_export_fixtures import export_db, own_copy  # noqa: F401  (fixtures)
 from tui.cli import main
+
+pytestmark = pytest.mark.both_engines
 
 
 def _export(db, out, *extra) -> int:
@@ -27,12 +28,9 @@ def _lines(db, tmp_path, *extra):
 
 
 @pytest.fixture
-def own_db(export_db, tmp_path):
+def own_db(own_copy):
     """A copy of the export database a test may change."""
-    path = tmp_path / "own.db"
-    with sqlite3.connect(export_db) as source, sqlite3.connect(path) as target:
-        source.backup(target)
-    return path
+    return own_copy()
 
 
 def test_label_filter_keeps_only_that_label(export_db, tmp_path):
@@ -107,7 +105,8 @@ def _split(db, tmp_path, seed, name="s.jsonl", ratios="50,25,25"):
 def test_split_is_by_article_stratified_by_outlet_and_deterministic(own_db, tmp_path):
     with Store(own_db) as store, write(store.db):
         # 40 more articles in two outlets, each with a span, for proportions to show.
-        outlets = [store.db.execute("INSERT INTO outlets (name) VALUES (?)", [n]).lastrowid for n in ("A", "B")]
+        outlets = [store.db.execute("INSERT INTO outlets (name) VALUES (?) RETURNING id", [n]).fetchone()[0]
+                   for n in ("A", "B")]
         for i in range(40):
             text = f"Article number {i} says 12% of vests failed."
             store.db.execute(

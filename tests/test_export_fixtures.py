@@ -7,21 +7,29 @@ overlapping layer of ``ben``'s claims; a ``gold`` layer; one pending and one
 rejected suggestion (never exported by default); and an extra article with
 an emoji before its spans, so offsets are tested as code points. Imported
 with ``from test_export_fixtures import ...`` by the ``test_export_*`` files.
+
+``export_db`` follows the ``engine`` fixture: in a ``both_engines`` module it
+is an SQLite file in one run and a PostgreSQL URL in the other, each built
+once per session. :func:`own_copy` gives a test a copy it may change, and
+:func:`rows` reads either engine.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from corpus.figures import find_figures
 from store import Store
 from store.ingest import Ingester
-from tui.commands.demo import load_demo
+from corpus.readers import read_paths
 from corpus.records import ArticleRecord
+from tui.commands.demo import DEMO_ARTICLES, DEMO_CORPUS
 
 DEMO_CLAIMS = Path(__file__).resolve().parent / "data" / "demo_claims.jsonl"
 EMOJI_ID = "emoji-note"
@@ -40,9 +48,18 @@ def _source_to_id(store: Store) -> dict[str, str]:
     return ids
 
 
-def build_export_db(path: Path) -> Store:
+def _load_demo(target: Path | str) -> Store:
+    """The demo corpus with its suggestions, as ``claimdesk demo`` loads it, in a
+    file or a PostgreSQL database."""
+    store = Store(target)
+    report = store.ingest(read_paths([DEMO_CORPUS / name for name in DEMO_ARTICLES]), suggest=True)
+    assert not report.rejected, report.rejected
+    return store
+
+
+def build_export_db(path: Path | str) -> Store:
     """The demo database with spans of three annotators and the emoji article."""
-    store = load_demo(path)
+    store = _load_demo(path)
     Ingester(store.db).run([
         ArticleRecord(source="test", id=EMOJI_ID, title="Emoji note", outlet="Northgate Wire", text=EMOJI_TEXT,
                       published="2026-03-05T08:00:00Z")
@@ -77,16 +94,50 @@ def build_export_db(path: Path) -> Store:
     return store
 
 
-@pytest.fixture(scope="session")
-def export_db(tmp_path_factory) -> Path:
-    """Path of the shared, read-only export test database."""
-    path = tmp_path_factory.mktemp("export") / "demo.db"
-    build_export_db(path).close()
-    return path
+# One export database per engine for the whole run (the engine fixture is per test).
+_BUILT: dict[str, Path | str] = {}
 
 
-@pytest.fixture(scope="session")
+def _new_target(request, tmp_path_factory, engine: str) -> Path | str:
+    if engine == "postgresql":
+        return request.getfixturevalue("pg_server").new_database()
+    return tmp_path_factory.mktemp("export") / "demo.db"
+
+
+@pytest.fixture
+def export_db(engine, request, tmp_path_factory) -> Path | str:
+    """The shared, read-only export test database: a file, or on PostgreSQL a URL."""
+    if engine not in _BUILT:
+        target = _new_target(request, tmp_path_factory, engine)
+        build_export_db(target).close()
+        _BUILT[engine] = target
+    return _BUILT[engine]
+
+
+@pytest.fixture
+def own_copy(export_db, engine, request, tmp_path_factory):
+    """``own_copy()``: a copy of the export database a test may change. SQLite
+    copies the file; PostgreSQL builds the same database again in a new schema."""
+
+    def make() -> Path | str:
+        target = _new_target(request, tmp_path_factory, engine)
+        if engine == "postgresql":
+            build_export_db(target).close()
+        else:
+            with sqlite3.connect(export_db) as source, sqlite3.connect(target) as copy:
+                source.backup(copy)
+        return target
+
+    return make
+
+
+def rows(db: Path | str, sql: str, params: list[Any] | None = None) -> list[tuple]:
+    """The rows of ``sql`` (SQLite-spelled, as the store writes it) on either engine."""
+    with Store(db) as store:
+        return [tuple(row.values()) for row in store.db.query(sql, params)]
+
+
+@pytest.fixture
 def demo_texts(export_db) -> list[tuple[str, str]]:
     """(article id, text) of every article of the export test database."""
-    with Store(export_db) as store:
-        return [tuple(row) for row in store.db.execute("SELECT id, text FROM articles ORDER BY rowid")]
+    return rows(export_db, "SELECT id, text FROM articles ORDER BY rowid")

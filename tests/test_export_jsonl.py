@@ -3,12 +3,11 @@ through ``claimdesk ingest`` into a fresh database."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-import json
-import sqlite3
-
-from test_export_fixtures import EMOJI_ID, export_db  # noqa: F401  (fixture)
+from test_export_fixtures import EMOJI_ID, export_db, rows  # noqa: F401  (fixture)
 from tui.cli import main
 
 pytestmark = pytest.mark.both_engines
@@ -21,26 +20,23 @@ def _lines(db, tmp_path, *extra):
 
 
 def _spans(db) -> set[tuple]:
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute(
-            "SELECT article_id, start, \"end\", label, annotator, attrs, text FROM spans WHERE status = 'accepted'"
-        ).fetchall()
+    found = rows(db, "SELECT article_id, start, \"end\", label, annotator, attrs, text FROM spans"
+                     " WHERE status = 'accepted'")
     return {(a, s, e, label, who, json.dumps(json.loads(attrs), sort_keys=True), text)
-            for a, s, e, label, who, attrs, text in rows}
+            for a, s, e, label, who, attrs, text in found}
 
 
 def _articles(db) -> set[tuple]:
-    with sqlite3.connect(db) as conn:
-        return set(conn.execute(
-            "SELECT a.id, o.name, a.title, a.url, a.published, a.hash, a.metadata FROM articles a"
-            " JOIN outlets o ON o.id = a.outlet_id WHERE a.id IN (SELECT article_id FROM spans WHERE status = 'accepted')"
-        ).fetchall())
+    return set(rows(db,
+        "SELECT a.id, o.name, a.title, a.url, a.published, a.hash, a.metadata FROM articles a"
+        " JOIN outlets o ON o.id = a.outlet_id WHERE a.id IN (SELECT article_id FROM spans WHERE status = 'accepted')"
+    ))
 
 
-def test_round_trip_through_ingest_keeps_every_span_attribute_and_article(export_db, tmp_path, capsys):
+def test_round_trip_through_ingest_keeps_every_span_attribute_and_article(export_db, db_path, tmp_path, capsys):
     out = tmp_path / "round.jsonl"
     assert main(["export", "--db", str(export_db), "-f", "jsonl", "-o", str(out), "--quiet"]) == 0
-    fresh = tmp_path / "fresh.db"
+    fresh = db_path  # an empty database of the same engine
     assert main(["ingest", str(out), "--db", str(fresh), "--quiet"]) == 0
     assert "rejected 0" in capsys.readouterr().out
     assert _spans(fresh) == _spans(export_db)

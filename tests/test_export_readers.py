@@ -9,12 +9,13 @@ reader is missing.
 from __future__ import annotations
 
 import json
-import sqlite3
 
 import pytest
 
-from test_export_fixtures import EMOJI_ID, EMOJI_TEXT, demo_texts, export_db  # noqa: F401  (fixtures)
+from test_export_fixtures import EMOJI_ID, EMOJI_TEXT, demo_texts, export_db, rows  # noqa: F401  (fixtures)
 from tui.cli import main
+
+pytestmark = pytest.mark.both_engines
 
 EXTRA = "in the export-check extra: pip install -e '.[export-check]'"
 
@@ -26,10 +27,7 @@ def _export(db, tmp_path, fmt, *extra, name=None):
 
 
 def _accepted_spans(db) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "SELECT article_id, start, \"end\", label, annotator, attrs FROM spans WHERE status = 'accepted'"
-        ).fetchall()
+    return rows(db, "SELECT article_id, start, \"end\", label, annotator, attrs FROM spans WHERE status = 'accepted'")
 
 
 def test_spacy_finds_every_jsonl_span_with_the_same_text_and_token_indices(export_db, tmp_path):

@@ -17,6 +17,8 @@ import pytest
 from test_export_fixtures import export_db  # noqa: F401  (fixture)
 from tui.cli import main
 
+pytestmark = pytest.mark.both_engines
+
 
 def _export(db, out, *extra, fmt="jsonl") -> int:
     return main(["export", "--db", str(db), "-f", fmt, "-o", str(out), "--quiet", *extra])

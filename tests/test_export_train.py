@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import subprocess
 import sys
 
 import pytest
 
-from test_export_fixtures import export_db  # noqa: F401  (fixture)
+from test_export_fixtures import export_db, rows  # noqa: F401  (fixture)
 from tui.cli import main
 
 spacy = pytest.importorskip("spacy", reason="spaCy is in the export-check extra")
+
+pytestmark = pytest.mark.both_engines
 
 
 def _export(db, tmp_path, fmt, *extra, name=None):
@@ -38,8 +39,7 @@ def _docs(path):
 def test_docbin_sets_entities_from_the_non_overlapping_spans_and_keeps_all_in_spans(export_db, tmp_path, capsys):
     docs = _docs(_export(export_db, tmp_path, "spacy"))
     summary = capsys.readouterr().out
-    with sqlite3.connect(export_db) as conn:
-        accepted = conn.execute("SELECT count(*) FROM spans WHERE status = 'accepted'").fetchone()[0]
+    accepted = rows(export_db, "SELECT count(*) FROM spans WHERE status = 'accepted'")[0][0]
     assert sum(len(doc.spans["sc"]) for doc in docs) == accepted
     entities = [ent for doc in docs for ent in doc.ents]
     assert entities and {ent.label_ for ent in entities} == {"claim", "quote", "figure"}

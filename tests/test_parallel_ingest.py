@@ -1,13 +1,13 @@
 """Short form of bench/bench_parallel_ingest.py: six real `claimdesk ingest`
 processes at once on one database, naming outlets it does not hold yet,
-while an annotator process keeps adding spans. Latencies are the bench's
+while an annotator process keeps adding spans; on SQLite and on PostgreSQL. Latencies are the bench's
 business; here every process must succeed and every article go in."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench_support import bench_module
+from bench_support import ENGINES, bench_module, new_database
 
 
 @pytest.fixture(scope="module")
@@ -15,9 +15,12 @@ def bench():
     yield from bench_module("bench_parallel_ingest")
 
 
-@pytest.fixture(scope="module")
-def finished_run(bench, tmp_path_factory):
-    return bench.run(tmp_path_factory.mktemp("parallel"), ingests=6, articles=30, baseline_writes=0)
+@pytest.fixture(scope="module", params=ENGINES)
+def finished_run(bench, tmp_path_factory, request):
+    """The run on SQLite, and on PostgreSQL (where the integrity check is amcheck's, see bench/engines.py)."""
+    folder = tmp_path_factory.mktemp("parallel")
+    db = new_database(request, request.param, folder, "parallel.db")
+    return bench.run(folder, ingests=6, articles=30, baseline_writes=0, db=db)
 
 
 def test_six_ingests_naming_new_outlets_all_succeed(finished_run):

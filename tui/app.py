@@ -1,10 +1,16 @@
 """The claimdesk app: library, annotate and help screens over one database.
 
 The app owns what the screens share: the annotator's name, the label set,
-the keymap (applied with ``App.set_keymap``) and two store threads — the
+the keymap (applied with ``App.set_keymap``) and the store threads — the
 writer, which also reads what the annotate screen needs so that a reload
-always sees the write before it, and the reader, for library pages and
-title searches that may scan a large table.
+always sees the write before it; the reader, for library pages and title
+searches that may scan a large table; the background thread, for the
+Claims screen's clustering; and the matcher's (:mod:`tui.matching`).
+
+Every store job goes through :meth:`ClaimdeskApp.run_job`: a plain function
+of the :class:`store.Store` (it reads nothing of a screen) whose result is
+applied on the UI thread by the screen that asked, and dropped when that
+screen has closed meanwhile.
 
 SIGHUP and SIGTERM end the app cleanly: the position is saved and queued
 changes are committed before the process exits (Textual installs no

@@ -103,6 +103,18 @@ class Database:
         """SQL for the seconds from the ISO time ``earlier`` to ``later``."""
         raise NotImplementedError
 
+    def json_arrays(self, items: Sequence[str], *, json_items: Sequence[str] = ()) -> str:
+        """SQL for an aggregate: the JSON text of an array holding, for each row
+        of the group, the array of ``items`` (SQL expressions), ``'[]'`` for no
+        rows. Items named in ``json_items`` are columns of JSON text, put in as
+        JSON values rather than strings."""
+        raise NotImplementedError
+
+    def sha256_hex(self, first: str, second: str) -> str:
+        """SQL for the lowercase hex SHA-256 of the UTF-8 of ``first``, a NUL byte
+        and ``second`` (text expressions), which sorts byte by byte on both engines."""
+        raise NotImplementedError
+
 
 class ChangeFeed:
     """Wakes a waiting thread when someone commits a change to the database.

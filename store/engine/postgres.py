@@ -216,6 +216,15 @@ class PostgresDatabase(Database):
     def seconds_between(self, earlier: str, later: str) -> str:
         return f"EXTRACT(EPOCH FROM (({later})::timestamptz - ({earlier})::timestamptz))::float8"
 
+    def json_arrays(self, items: Sequence[str], *, json_items: Sequence[str] = ()) -> str:
+        values = ", ".join(f"({item})::json" if item in json_items else item for item in items)
+        return f"coalesce(json_agg(json_build_array({values}))::text, '[]')"
+
+    def sha256_hex(self, first: str, second: str) -> str:
+        # Text cannot hold a NUL byte in PostgreSQL; bytes can.
+        return (f"(encode(sha256(convert_to({first}, 'UTF8') || '\\x00'::bytea || convert_to({second}, 'UTF8')),"
+                " 'hex') COLLATE \"C\")")
+
 
 class NotifyFeed(ChangeFeed):
     """PostgreSQL's change feed: LISTEN on a connection of its own; every write

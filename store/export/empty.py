@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from store.sqlite import sqlite_utils
+from store.engine import Database
 
 from store.export.query import GOLD, ExportFilter, ExportQuery
 
 
-def _names(db: sqlite_utils.Database, sql: str, params: list) -> str:
+def _names(db: Database, sql: str, params: list) -> str:
     names = [row[0] for row in db.execute(sql, params)]
     return ", ".join(names) if names else "none"
 
@@ -19,7 +19,7 @@ def _statuses(flt: ExportFilter) -> tuple[str, list[str]]:
     return ", ".join("?" * len(flt.statuses)), list(flt.statuses)
 
 
-def explain_empty(db: sqlite_utils.Database, flt: ExportFilter) -> str | None:
+def explain_empty(db: Database, flt: ExportFilter) -> str | None:
     """None when ``flt`` selects at least one article; else the reason, naming
     the filter that matches nothing and the values that would match."""
     defined = {row[0] for row in db.execute("SELECT name FROM labels")}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from store.sqlite import sqlite_utils
+from store.engine import Database
 
 from store.export.query import ExportError, ExportFilter, ExportQuery
 
@@ -30,7 +30,7 @@ def _pandas() -> Any:
     return pandas
 
 
-def spans_frame(db: sqlite_utils.Database, flt: ExportFilter | None = None) -> pandas.DataFrame:
+def spans_frame(db: Database, flt: ExportFilter | None = None) -> pandas.DataFrame:
     """One row a selected span, with its article's id, outlet, title and date;
     ``attrs`` holds the span's attributes as a dict."""
     pandas = _pandas()
@@ -43,7 +43,7 @@ def spans_frame(db: sqlite_utils.Database, flt: ExportFilter | None = None) -> p
     return pandas.DataFrame.from_records(rows, columns=list(SPAN_COLUMNS))
 
 
-def articles_frame(db: sqlite_utils.Database, flt: ExportFilter | None = None) -> pandas.DataFrame:
+def articles_frame(db: Database, flt: ExportFilter | None = None) -> pandas.DataFrame:
     """One row a selected article, with its text and the number of selected spans."""
     pandas = _pandas()
     rows = [(a.id, a.outlet, a.title, a.url, a.published, a.text, len(a.spans))

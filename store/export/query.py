@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from store.sqlite import sqlite_utils
 
 from corpus.records import text_hash
 from store.db import StoreError
+from store.engine import Database
 
 PAGE_SIZE = 500
 GOLD = "gold"  # the annotator name of the reviewed layer
@@ -148,12 +148,12 @@ class ExportQuery:
             list(self.article_params),
         )
 
-    def count(self, db: sqlite_utils.Database) -> int:
+    def count(self, db: Database) -> int:
         """How many articles the export holds."""
         sql, params = self.selection()
         return db.execute(f"SELECT count(*) {sql}", params).fetchone()[0]
 
-    def articles(self, db: sqlite_utils.Database, *, split_table: str | None = None) -> Iterator[ExportArticle]:
+    def articles(self, db: Database, *, split_table: str | None = None) -> Iterator[ExportArticle]:
         """The selected articles with their spans, in ingest order, each one's
         text checked against its stored SHA-256 first.
 
@@ -163,14 +163,16 @@ class ExportQuery:
         sql, params = self.selection()
         part = "0"
         if split_table:
-            sql = sql.replace(" WHERE ", f" JOIN temp.{split_table} x ON x.article_id = a.id WHERE ", 1)
+            sql = sql.replace(" WHERE ", f" JOIN {split_table} x ON x.article_id = a.id WHERE ", 1)
             part = "x.part"
-        # Each article's spans come as one JSON array built by SQLite, parsed
-        # by one json.loads: far cheaper than a Python row per span.
-        spans = (
-            "(SELECT json_group_array(json_array(s.id, s.start, s.\"end\", s.label, s.annotator, s.origin, s.status,"
-            f" json(s.attrs), s.created_at, s.updated_at)) FROM spans s WHERE s.article_id = a.id AND {self.span_where})"
+        # Each article's spans come as one JSON array built by the database,
+        # parsed by one json.loads: far cheaper than a Python row per span.
+        items = db.json_arrays(
+            ["s.id", "s.start", 's."end"', "s.label", "s.annotator", "s.origin", "s.status", "s.attrs", "s.created_at",
+             "s.updated_at"],
+            json_items=["s.attrs"],
         )
+        spans = f"(SELECT {items} FROM spans s WHERE s.article_id = a.id AND {self.span_where})"
         page_sql = (
             f"SELECT a.rowid, a.id, o.name, a.title, a.url, a.published, a.ingested_at, a.hash, a.metadata, a.text,"
             f" {part}, {spans} {sql} AND a.rowid > ? ORDER BY a.rowid LIMIT {PAGE_SIZE}"

@@ -6,15 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store.sqlite import sqlite_utils
-
 from corpus.plural import counted
 from store.db import checkpoint
+from store.engine import Database
 from store.export.files import OutputFile, OutputFolder, streams_into
 from store.export.formats import FORMATS
 from store.export.formats.base import ExportContext, ExportStats
 from store.export.query import ExportError, ExportFilter, ExportQuery
-from store.export.split import SPLIT_TABLE, assign_parts, part_names
+from store.export.split import assign_parts, drop_split_table, part_names
 
 
 @dataclass
@@ -65,7 +64,7 @@ def part_path(out: Path, part: str, suffix: str) -> Path:
     return out.with_name(f"{out.stem if out.suffix else out.name}.{part}{out.suffix or suffix}")
 
 
-def _labels(db: sqlite_utils.Database, flt: ExportFilter) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _labels(db: Database, flt: ExportFilter) -> tuple[tuple[str, ...], tuple[str, ...]]:
     labels = tuple(row[0] for row in db.execute("SELECT name FROM labels ORDER BY position, name"))
     if unknown := sorted(set(flt.labels) - set(labels)):
         raise ExportError(f"unknown label {unknown[0]!r} (known: {', '.join(labels)})")
@@ -74,7 +73,7 @@ def _labels(db: sqlite_utils.Database, flt: ExportFilter) -> tuple[tuple[str, ..
 
 
 def export(
-    db: sqlite_utils.Database,
+    db: Database,
     fmt: str,
     out: Path,
     flt: ExportFilter,
@@ -134,7 +133,7 @@ def export(
             output.abort()
         raise
     finally:
-        db.execute(f"DROP TABLE IF EXISTS temp.{SPLIT_TABLE}")
+        drop_split_table(db)
     checkpoint(db)
     return ExportReport(format=fmt, paths=targets, stats=context.stats, labels=columns, layers=layers,
                         notes=[note for output in outputs for note in output.notes])

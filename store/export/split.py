@@ -6,15 +6,13 @@ Within each outlet, articles are ordered by a hash of the seed and their id
 an article at rank ``r`` of ``n`` goes to the first part whose cumulative
 share exceeds ``(r + 0.5) / n``. Every outlet is thus split in the same
 proportions, as closely as its size allows. The assignment is computed in
-SQLite (a connection-private temporary table), so memory stays flat.
+the database (a connection-private temporary table), so memory stays flat;
+the hash is SHA-256 on both engines, so a split is the same on either.
 """
 
 from __future__ import annotations
 
-from hashlib import sha256
-
-from store.sqlite import sqlite_utils
-
+from store.engine import Database
 from store.export.query import ExportError, ExportQuery
 
 SPLIT_TABLE = "export_split"
@@ -43,34 +41,39 @@ def part_names(ratios: tuple[float, ...]) -> tuple[str, ...]:
     return PART_NAMES[len(ratios)]
 
 
-def _split_key(seed: str, article_id: str) -> str:
-    return sha256(f"{seed}\x00{article_id}".encode()).hexdigest()
-
-
-def assign_parts(db: sqlite_utils.Database, query: ExportQuery, ratios: tuple[float, ...], seed: int) -> str:
+def assign_parts(db: Database, query: ExportQuery, ratios: tuple[float, ...], seed: int) -> str:
     """Fill a temporary table (article_id, part) for the selected articles;
     returns its name for :meth:`ExportQuery.articles`.
 
-    The table lives in the connection's own temporary database: nothing is
-    written to the database file, so no write transaction is needed.
+    The table is the connection's own (a temporary table, on either engine):
+    nothing is written to the database, so no write transaction is needed.
     """
-    db.conn.create_function("claimdesk_split_key", 2, _split_key, deterministic=True)
     cuts, total = [], 0.0
     for share in ratios[:-1]:
         total += share
         cuts.append(total)
     case = " ".join(f"WHEN rank + 0.5 < n * ? THEN {i}" for i in range(len(cuts)))
     selection, params = query.selection()
-    db.execute(f"DROP TABLE IF EXISTS temp.{SPLIT_TABLE}")
+    drop_split_table(db)
     db.execute(f"CREATE TEMP TABLE {SPLIT_TABLE} (article_id TEXT PRIMARY KEY, part INTEGER NOT NULL)")
     try:
         db.execute(
-            f"INSERT INTO temp.{SPLIT_TABLE} SELECT id, CASE {case} ELSE {len(cuts)} END FROM ("
-            "SELECT a.id AS id, row_number() OVER (PARTITION BY a.outlet_id ORDER BY claimdesk_split_key(?, a.id)) - 1"
-            f" AS rank, count(*) OVER (PARTITION BY a.outlet_id) AS n {selection})",
+            f"INSERT INTO {SPLIT_TABLE} (article_id, part) SELECT id, CASE {case} ELSE {len(cuts)} END FROM ("
+            f"SELECT a.id AS id, row_number() OVER (PARTITION BY a.outlet_id ORDER BY {db.sha256_hex('?', 'a.id')}) - 1"
+            f" AS rank, count(*) OVER (PARTITION BY a.outlet_id) AS n {selection}) AS ranked",
             [*cuts, str(seed), *params],
         )
     except BaseException:
-        db.execute(f"DROP TABLE IF EXISTS temp.{SPLIT_TABLE}")
+        drop_split_table(db)
         raise
     return SPLIT_TABLE
+
+
+def drop_split_table(db: Database) -> None:
+    """Remove the split's temporary table, if this connection has one.
+
+    Unqualified, the name finds the temporary table first on both engines
+    (SQLite's ``temp`` schema, PostgreSQL's ``pg_temp``); no table of that
+    name exists in the database itself.
+    """
+    db.execute(f"DROP TABLE IF EXISTS {SPLIT_TABLE}")

@@ -6,8 +6,8 @@ are — a page at a time, most outlets first, each with its members; then the
 figure conflicts and contradictions, each with both claims. The last line
 of a page loads the next. ``r`` brings the clusters up to date with what
 was tagged since, in the app's background store thread (tagging and the
-library's pages wait for none of it), showing its progress in the header; a database never clustered is clustered on the
-first open. Enter opens any claim in the annotate screen; coming back
+library's pages wait for none of it), showing its progress in the header;
+a database never clustered is clustered on the first open. Enter opens any claim in the annotate screen; coming back
 (``L`` there) returns here.
 """
 
