@@ -21,6 +21,8 @@ from corpus.records import ArticleRecord
 from test_export_fixtures import export_db  # noqa: F401  (fixture)
 from tui.cli import main
 
+pytestmark = pytest.mark.both_engines
+
 
 def _export(db, out, *extra) -> int:
     return main(["export", "--db", str(db), "-f", "jsonl", "-o", str(out), "--quiet", *extra])
@@ -67,8 +69,8 @@ def test_a_closed_pipe_ends_the_export_quietly_with_exit_0(export_db, fmt):
 
 
 @pytest.fixture
-def formula_db(tmp_path):
-    path = tmp_path / "f.db"
+def formula_db(db_path):
+    path = db_path
     text = "=HYPERLINK(\"http://x\") said the post.\n@SUM(A1) too; -3 is a number; +1 more."
     with Store(path, create=True) as store:
         Ingester(store.db).run([ArticleRecord(source="t", id="=cmd|' /C calc'!A0", title="+title", outlet="-outlet",
@@ -100,10 +102,10 @@ def test_raw_csv_writes_cells_as_they_are(formula_db, tmp_path):
     assert second["text"] == "@SUM(A1)"
 
 
-def _ingest_on(tmp_path, stderr_tty: bool) -> tuple[bytes, bytes]:
+def _ingest_on(db_path, tmp_path, stderr_tty: bool) -> tuple[bytes, bytes]:
     source = tmp_path / "a.jsonl"
     source.write_text("".join(json.dumps({"text": f"Article {i} says 12% failed."}) + "\n" for i in range(37)))
-    return _run_on([sys.executable, "-m", "tui.cli", "ingest", str(source), "--db", str(tmp_path / "p.db"),
+    return _run_on([sys.executable, "-m", "tui.cli", "ingest", str(source), "--db", str(db_path),
                     "--no-suggest"], stderr_tty)
 
 
@@ -133,14 +135,14 @@ def _run_on(command: list[str], stderr_tty: bool) -> tuple[bytes, bytes]:
     return out, seen
 
 
-def test_ingest_shows_a_bar_with_total_and_time_left_on_a_terminal(tmp_path):
-    out, err = _ingest_on(tmp_path, stderr_tty=True)
+def test_ingest_shows_a_bar_with_total_and_time_left_on_a_terminal(db_path, tmp_path):
+    out, err = _ingest_on(db_path, tmp_path, stderr_tty=True)
     assert b"ingesting" in err and b"/37" in err and b"left" in err
     assert b"ingested 37 articles" in out
 
 
-def test_ingest_is_quiet_when_stderr_is_piped(tmp_path):
-    out, err = _ingest_on(tmp_path, stderr_tty=False)
+def test_ingest_is_quiet_when_stderr_is_piped(db_path, tmp_path):
+    out, err = _ingest_on(db_path, tmp_path, stderr_tty=False)
     assert err == b"" and b"ingested 37 articles" in out
 
 
