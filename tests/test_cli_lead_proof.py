@@ -17,7 +17,7 @@ import pytest
 
 from store import Store
 from store.ingest import Ingester
-from corpus.records import ArticleRecord
+from corpus.records import ArticleRecord, ImportedSpan
 from test_export_fixtures import export_db  # noqa: F401  (fixture)
 from tui.cli import main
 
@@ -55,10 +55,25 @@ def test_split_weights_must_be_positive_and_add_up_to_100(export_db, tmp_path, c
     assert not list(tmp_path.iterdir())
 
 
+@pytest.fixture
+def pipe_filling_db(db_path):
+    """Articles whose export is far more than a pipe holds (64 KiB), so the export
+    is still writing when the reader goes away, however fast the machine."""
+    sentence = "The audit found that 12% of the vests failed, the minister said on Monday."
+    with Store(db_path) as store:
+        Ingester(store.db).run([
+            ArticleRecord(source="t", id=f"a{i}", outlet="Wire", text=f"{i} " + f"{sentence} " * 20,
+                          spans=[ImportedSpan(start=len(str(i)) + 1, end=len(str(i)) + 1 + len(sentence),
+                                              label="claim", annotator="ana")])
+            for i in range(1000)
+        ])
+    return db_path
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
-def test_a_closed_pipe_ends_the_export_quietly_with_exit_0(export_db, fmt):
+def test_a_closed_pipe_ends_the_export_quietly_with_exit_0(pipe_filling_db, fmt):
     child = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "export", "--db", str(export_db), "-f", fmt, "-o", "-"],
+        [sys.executable, "-m", "tui.cli", "export", "--db", str(pipe_filling_db), "-f", fmt, "-o", "-"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     child.stdout.read(10)  # what `head -c 10` takes, then it goes away
