@@ -80,3 +80,41 @@ def test_a_writer_killed_holding_the_lock_leaves_nothing_and_the_next_writer_get
     assert store.spans.for_article("a1", annotator="ghost") == []
     assert [e for e in store.events.history("a1") if e.annotator == "ghost"] == []
     assert [s.text for s in store.spans.for_article("a2", annotator="ann")] == ["Article"]
+
+
+@pytest.mark.both_engines
+@pytest.mark.parametrize("mode", ["write", "bulk"])
+def test_a_writer_stuck_holding_the_lock_makes_the_next_one_fail_in_one_line(store, db_path, tmp_path, mode,
+                                                                             monkeypatch):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from store import StoreError
+    from store import db as sqlite_engine
+    from store.engine import postgres as postgres_engine
+
+    store.ingest([_article(1)])
+    marker = tmp_path / "holding"
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(db_path), str(marker), mode],
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        while not marker.exists():
+            assert holder.poll() is None, holder.stderr.read()
+            time.sleep(0.01)
+        # The holder sleeps for 600 s: any wait shorter than that runs out.
+        monkeypatch.setattr(sqlite_engine, "WRITE_WAIT_S", 0.5)
+        monkeypatch.setattr(postgres_engine, "WRITE_WAIT_S", 0.5)
+        with pytest.raises(StoreError) as raised:
+            if mode == "bulk":
+                store.ingest([_article(2)])
+            else:
+                store.spans.add("a1", 0, 7, "claim", "ann")
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.communicate()
+    message = str(raised.value)
+    assert message.startswith("the database is busy") and "\n" not in message, message
+    # Once the holder is gone the same write goes through, on the same connection.
+    store.spans.add("a1", 0, 7, "claim", "ann")
