@@ -49,7 +49,7 @@ def connect_postgres(url: str, *, create: bool = True) -> PostgresDatabase:
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.Error as err:
-        reason = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+        reason = " ".join(str(err).split()).removeprefix("connection failed: ") or type(err).__name__
         raise StoreError(f"{shown}: cannot connect ({reason})") from None
     _adapt(conn)
     db = PostgresDatabase(conn, name=shown, url=url)
