@@ -266,7 +266,9 @@ def test_an_interrupted_copy_leaves_the_target_empty_and_can_be_run_again(team_d
     assert everything(url) == everything(team_db)
 
 
-def test_a_failed_copy_into_a_new_file_leaves_no_file(team_db, tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_a_row_the_target_refuses_stops_the_copy_and_leaves_nothing(engine, team_db, tmp_path, monkeypatch, capsys,
+                                                                    request):
     pages = db_copy._pages
 
     def bad_row(db, table, columns, **options):
@@ -277,11 +279,20 @@ def test_a_failed_copy_into_a_new_file_leaves_no_file(team_db, tmp_path, monkeyp
             yield page
 
     monkeypatch.setattr(db_copy, "_pages", bad_row)
-    target = tmp_path / "new.db"
+    folder = tmp_path / "targets"
+    folder.mkdir()
+    target = request.getfixturevalue("pg_server").new_database() if engine == "postgresql" else folder / "new.db"
     assert main(["db", "copy", str(team_db), str(target)]) == 2
     err = capsys.readouterr().err
     assert "cannot copy a row of progress" in err and err.count("\n") == 1
-    assert list(tmp_path.iterdir()) == []
+    if engine == "sqlite":
+        assert list(folder.iterdir()) == []  # the file it made is gone
+    else:
+        db = open_database(target, create=False)
+        try:
+            assert db_copy.what_it_holds(db) is None  # emptied again
+        finally:
+            db.close()
 
 
 def test_writes_to_the_source_during_the_copy_are_reported(tmp_path, monkeypatch, capsys):
