@@ -18,7 +18,7 @@ from typing import Any
 
 from store.engine.base import ChangeFeed, Database, Params, safe_url
 from store.engine.pg_sql import translate
-from store.errors import StoreError
+from store.errors import DatabaseMissing, StoreError
 
 try:
     import psycopg
@@ -55,7 +55,7 @@ def connect_postgres(url: str, *, create: bool = True) -> PostgresDatabase:
     db = PostgresDatabase(conn, name=shown, url=url)
     if not create and db.schema_version() == 0:
         db.close()
-        raise StoreError(f"{shown}: no claimdesk database here yet (create one with `claimdesk ingest PATH --db {shown}`)")
+        raise DatabaseMissing(f"{shown}: no claimdesk database here yet (create one with `claimdesk ingest PATH --db {shown}`)")
     return db
 
 
