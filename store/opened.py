@@ -23,6 +23,7 @@ from store.schema import migrate
 from store.spans import SpanStore
 
 if TYPE_CHECKING:
+    from store.engine.base import ChangeFeed
     from corpus.records import ArticleRecord, Rejection, SpanRecord
     from store.assignment import Assigner
     from store.claim_matches import ClaimMatcher
@@ -55,6 +56,11 @@ class Store:
         self.spans = SpanStore(self.db)
         self.labels = LabelStore(self.db)
         self.progress = ProgressStore(self.db)
+
+    def changes(self) -> ChangeFeed:
+        """A feed that wakes when anyone commits a change (see :class:`store.engine.base.ChangeFeed`);
+        it holds a connection of its own: close it when done."""
+        return self.db.changes()
 
     # The other parts, over the same connection, each made when first used --------
 

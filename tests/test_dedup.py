@@ -13,6 +13,9 @@ from store import Store
 from store.claims import ClaimStore
 from tui.cli import main
 from headless_support import assert_runs_without_textual
+from test_export_fixtures import load_demo_into
+
+pytestmark = pytest.mark.both_engines
 
 MEMBER_KEYS = {"article", "start", "end", "text", "outlet", "annotator"}
 
@@ -21,6 +24,13 @@ MEMBER_KEYS = {"article", "start", "end", "text", "outlet", "annotator"}
 def private_cache(tmp_path, monkeypatch):
     """The sentence index cache goes to a temporary folder, not the user's."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def demo_store(db_path):
+    """The demo corpus in a database of the engine under test."""
+    with load_demo_into(db_path) as store:
+        yield store
 
 
 @pytest.fixture

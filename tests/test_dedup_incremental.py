@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,6 +29,8 @@ SENTENCES = [
     "The port of Valmere handled a record 4 million containers last year.",
     "Rail fares in the region will rise by 3% in January, the operator announced.",
 ]
+pytestmark = pytest.mark.both_engines
+
 OUTLETS = ["Wire", "Courier", "Observer"]
 ARTICLE = " ".join(SENTENCES)
 
@@ -52,8 +55,20 @@ step = st.one_of(
 )
 
 
-def _open(folder: Path, name: str) -> Store:
-    store = Store(folder / f"{name}.db")
+@pytest.fixture
+def new_db(engine, request):
+    """``new_db(folder, name)``: where a new database of the engine under test goes,
+    a file in ``folder`` or, on PostgreSQL, a new schema (its URL)."""
+    server = request.getfixturevalue("pg_server") if engine == "postgresql" else None
+
+    def make(folder: Path, name: str) -> Path | str:
+        return server.new_database() if server else folder / f"{name}.db"
+
+    return make
+
+
+def _open(target: Path | str) -> Store:
+    store = Store(target)
     Ingester(store.db).run(
         [ArticleRecord(source="t", id=f"art-{n}", outlet=outlet, text=f"{ARTICLE} ({n})") for n, outlet in enumerate(OUTLETS)]
     )
@@ -93,11 +108,14 @@ def _clusters(store: Store) -> tuple[dict[str, int], dict[int, str]]:
     return {c.span_id: c.cluster for c in claims.claims()}, claims.leaders()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# new_db is a function-scoped fixture, but a factory: every example gets databases of its own.
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(step, min_size=1, max_size=14))
-def test_incremental_dedup_gives_the_clusters_a_full_run_gives(steps):
+def test_incremental_dedup_gives_the_clusters_a_full_run_gives(new_db, steps):
     with tempfile.TemporaryDirectory() as folder:
-        incremental, full = _open(Path(folder), "incremental"), _open(Path(folder), "full")
+        incremental = _open(new_db(Path(folder), "incremental"))
+        full = _open(new_db(Path(folder), "full"))
         try:
             live: list[str] = []
             made = 0
@@ -113,8 +131,8 @@ def test_incremental_dedup_gives_the_clusters_a_full_run_gives(steps):
             full.close()
 
 
-def test_a_run_with_nothing_new_clusters_nothing(tmp_path):
-    store = _open(tmp_path, "quiet")
+def test_a_run_with_nothing_new_clusters_nothing(new_db, tmp_path):
+    store = _open(new_db(tmp_path, "quiet"))
     for n, (start, end) in enumerate(BOUNDS):
         store.spans.add(f"art-{n % 3}", start, end, "claim", "ann")
     first = dedup(store.db)
@@ -127,8 +145,8 @@ def test_a_run_with_nothing_new_clusters_nothing(tmp_path):
     store.close()
 
 
-def test_a_new_claim_joins_its_cluster_and_only_the_touched_clusters_are_clustered(tmp_path):
-    store = _open(tmp_path, "one-more")
+def test_a_new_claim_joins_its_cluster_and_only_the_touched_clusters_are_clustered(new_db, tmp_path):
+    store = _open(new_db(tmp_path, "one-more"))
     for n in (0, 1, 3, 6, 8):
         store.spans.add("art-0", *BOUNDS[n], "claim", "ann")
     dedup(store.db)
@@ -144,10 +162,10 @@ def test_a_new_claim_joins_its_cluster_and_only_the_touched_clusters_are_cluster
     store.close()
 
 
-def test_with_a_cache_the_leaders_are_not_prepared_again(tmp_path, monkeypatch):
+def test_with_a_cache_the_leaders_are_not_prepared_again(new_db, tmp_path, monkeypatch):
     import corpus.claim_clusters as clusters
 
-    store = _open(tmp_path, "cached")
+    store = _open(new_db(tmp_path, "cached"))
     for n in (0, 1, 3, 6, 8):
         store.spans.add("art-0", *BOUNDS[n], "claim", "ann")
     cache = tmp_path / "leaders.pickle"

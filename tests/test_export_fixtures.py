@@ -48,7 +48,7 @@ def _source_to_id(store: Store) -> dict[str, str]:
     return ids
 
 
-def _load_demo(target: Path | str) -> Store:
+def load_demo_into(target: Path | str) -> Store:
     """The demo corpus with its suggestions, as ``claimdesk demo`` loads it, in a
     file or a PostgreSQL database."""
     store = Store(target)
@@ -59,7 +59,7 @@ def _load_demo(target: Path | str) -> Store:
 
 def build_export_db(path: Path | str) -> Store:
     """The demo database with spans of three annotators and the emoji article."""
-    store = _load_demo(path)
+    store = load_demo_into(path)
     Ingester(store.db).run([
         ArticleRecord(source="test", id=EMOJI_ID, title="Emoji note", outlet="Northgate Wire", text=EMOJI_TEXT,
                       published="2026-03-05T08:00:00Z")

@@ -56,21 +56,35 @@ def articles(draw):
     return out
 
 
+pytestmark = pytest.mark.both_engines
+
 _EMPTY: list[bytes] = []
 
 
-def _empty_db(path: Path) -> None:
-    """A new database, copied from one made once (migrations take most of a round trip's time)."""
+def _empty_file(path: Path) -> Path:
+    """A new SQLite file, copied from one made once (migrations take most of a round trip's time)."""
     if not _EMPTY:
         with tempfile.TemporaryDirectory() as folder:
             Store(Path(folder) / "e.db", create=True).close()
             _EMPTY.append((Path(folder) / "e.db").read_bytes())
     path.write_bytes(_EMPTY[0])
+    return path
 
 
-def _store(path: Path, items) -> None:
-    _empty_db(path)
-    with Store(path) as store:
+@pytest.fixture
+def new_db(engine, request):
+    """``new_db(folder, name)``: an empty database of the engine under test, a
+    file in ``folder`` or, on PostgreSQL, a new schema (its URL)."""
+    server = request.getfixturevalue("pg_server") if engine == "postgresql" else None
+
+    def make(folder: Path, name: str) -> Path | str:
+        return server.new_database() if server else _empty_file(folder / name)
+
+    return make
+
+
+def _store(target: Path | str, items) -> None:
+    with Store(target) as store:
         Ingester(store.db).run([
             ArticleRecord(source="gen", id=f"art-{i}", title=f"t{i}", outlet="Gen", text=text,
                           spans=[ImportedSpan(start=s, end=e, label=label, annotator=who, attrs=attrs)
@@ -79,8 +93,8 @@ def _store(path: Path, items) -> None:
         ])
 
 
-def _read(path: Path) -> dict[str, Counter]:
-    with Store(path) as store:
+def _read(target: Path | str) -> dict[str, Counter]:
+    with Store(target) as store:
         rows = store.db.execute(
             "SELECT a.text, s.start, s.\"end\", s.label, s.annotator, s.attrs FROM spans s"
             " JOIN articles a ON a.id = s.article_id").fetchall()
@@ -95,14 +109,14 @@ def _expected(items) -> dict[str, Counter]:
             for text, spans in items if spans}
 
 
-def _round_trip(items, fmt: str, name: str, *, layers: bool = False, articles_first: bool = False):
+def _round_trip(new_db, items, fmt: str, name: str, *, layers: bool = False, articles_first: bool = False):
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        _store(folder / "a.db", items)
-        with Store(folder / "a.db") as store:
+        source = new_db(folder, "a.db")
+        _store(source, items)
+        with Store(source) as store:
             report = export(store.db, fmt, folder / name, ExportFilter(), layers=layers)
-        target = folder / "b.db"
-        _empty_db(target)
+        target = new_db(folder, "b.db")
         with Store(target) as store:
             if articles_first:  # a CSV export holds spans only: the articles come first, as the README says
                 Ingester(store.db).run([ArticleRecord(source="gen", id=f"art-{i}", title="t", outlet="Gen", text=text)
@@ -114,12 +128,13 @@ def _round_trip(items, fmt: str, name: str, *, layers: bool = False, articles_fi
 
 # Bounded for CI: ten examples a format, a fixed seed, and no shrinking (a round trip costs about
 # 0.3 s, and shrinking one failure could take minutes; the failing example is printed as found).
+# new_db is a function-scoped fixture, but a factory: every example gets databases of its own.
 # Always tried first: nested, overlapping, adjacent and repeated spans, astral characters, odd spaces.
 TEXT = "🙂 Ännа  Reidel\tsaid 𝐀𝐁 ok\n\nvests\u3000failed n0"
 EDGES = [(TEXT, {(2, 14, "claim", "ana"): {"note": "x"}, (2, 6, "quote", "ana"): {}, (8, 14, "quote", "ben"): {},
                  (8, 19, "claim", "ben"): {}, (20, 22, "figure", "ana"): {}, (23, 25, "figure", "ana"): {},
                  (23, 39, "claim", "gold"): {}, (2, 14, "claim", "ben"): {}})]
-SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
                     derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate])
 
 
@@ -130,16 +145,17 @@ SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[Healt
 @SETTINGS
 @given(items=articles())
 @example(items=EDGES)
-def test_formats_that_carry_everything_bring_back_spans_annotators_and_attributes(items, fmt, name, articles_first):
-    back, report = _round_trip(items, fmt, name, articles_first=articles_first)
+def test_formats_that_carry_everything_bring_back_spans_annotators_and_attributes(new_db, items, fmt, name,
+                                                                                  articles_first):
+    back, report = _round_trip(new_db, items, fmt, name, articles_first=articles_first)
     assert back == _expected(items)
     assert report.stats.dropped == 0
 
 
 @SETTINGS
 @given(items=articles())
-def test_doccano_brings_back_the_spans_without_annotators(items):
-    back, report = _round_trip(items, "doccano", "o.jsonl")
+def test_doccano_brings_back_the_spans_without_annotators(new_db, items):
+    back, report = _round_trip(new_db, items, "doccano", "o.jsonl")
     expected = {text: {(s, e, label) for (s, e, label, _), _ in spans.items()} for text, spans in items if spans}
     assert {text: set(key[:3] for key in found) for text, found in back.items()} == expected
     assert all(key[3] == "imported" for found in back.values() for key in found)
@@ -149,7 +165,7 @@ def test_doccano_brings_back_the_spans_without_annotators(items):
 @SETTINGS
 @given(items=articles())
 @example(items=EDGES)
-def test_spacy_docbin_brings_back_the_spans_widened_to_tokens(items):
+def test_spacy_docbin_brings_back_the_spans_widened_to_tokens(new_db, items):
     spacy = pytest.importorskip("spacy", reason="spaCy is in the export-check extra")
     nlp = spacy.blank("en")
     expected = {}
@@ -159,7 +175,7 @@ def test_spacy_docbin_brings_back_the_spans_widened_to_tokens(items):
             span = doc.char_span(s, e, alignment_mode="expand")
             key = (span.start_char, span.end_char, label, who, json.dumps(attrs, sort_keys=True))
             expected.setdefault(text, Counter())[key] += 1
-    back, _ = _round_trip(items, "spacy", "o.spacy")
+    back, _ = _round_trip(new_db, items, "spacy", "o.spacy")
     assert back == expected
 
 
@@ -167,8 +183,8 @@ def test_spacy_docbin_brings_back_the_spans_widened_to_tokens(items):
 @SETTINGS
 @given(items=articles())
 @example(items=EDGES)
-def test_conll_brings_back_what_one_tag_column_holds_and_counts_the_rest(items, layers):
-    back, report = _round_trip(items, "conll", "o.conll", layers=layers)
+def test_conll_brings_back_what_one_tag_column_holds_and_counts_the_rest(new_db, items, layers):
+    back, report = _round_trip(new_db, items, "conll", "o.conll", layers=layers)
     sent = sum(len({(s, e, label) for (s, e, label, _) in spans}) for _, spans in items)
     returned = [(label, text[s:e]) for text, found in back.items() for (s, e, label, *_), n in found.items()
                 for _ in range(n)]

@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 
 from serve_support import TOKEN, ServeProcess, alive, children
+from tui_support import make_db
 from tui.commands.demo import load_demo
 
 
@@ -169,3 +170,22 @@ def test_a_tab_without_a_name_asks_for_one_and_a_bad_name_is_refused(server: Ser
     assert status_of(server.url + "/?annotator=%1b%5B31m", cookie=cookie["Cookie"]) == 400
     assert status_of(server.url + "/?annotator=" + "a" * 65, cookie=cookie["Cookie"]) == 400
     assert children(server.process.pid) == set()
+
+
+async def test_a_postgresql_database_is_served_with_its_url_in_no_tab_command_line(pg_server, tmp_path: Path):
+    url = pg_server.new_database().replace("postgres@", "postgres:s3cret@")  # the server trusts; the password is shown nowhere
+    make_db(url)
+    serving = ServeProcess(url, tmp_path)
+    try:
+        assert any(line.startswith("claimdesk serve: postgresql://postgres:***@") for line in serving.seen)
+        async with aiohttp.ClientSession(cookies={"claimdesk_token": TOKEN}) as session:
+            tab = await open_tab(serving, session, "ann1")
+            pid = serving.app_pid(await asyncio.to_thread(serving.wait_for, "started for 'ann1'"))
+            command_line = Path(f"/proc/{pid}/cmdline").read_bytes()
+            environment = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            assert b"s3cret" not in command_line and b"postgresql" not in command_line
+            assert f"CLAIMDESK_DB={url}".encode() in environment
+            await tab.close()
+    finally:
+        serving.stop()
+    assert not any("s3cret" in line for line in serving.seen)

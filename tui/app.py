@@ -36,9 +36,11 @@ from store.errors import StoreError
 from store.peek import label_keys
 from tui.article_hold import ArticleHold
 from tui.bindings import APP, ARTICLES, GENERAL, GROUPS, MATCHING, MOVE, REVIEWING, SELECTION, SUGGESTIONS, TAG, TEAM, VIEW
+from tui.change_watch import ChangeWatcher
 from tui.display_hold import DisplayHold
 from tui.keymap import Keymap, key_label, load_keymap
 from tui.matching import MatchService
+from tui.messages import DatabaseChanged
 from tui.safe_text import plain, visible
 from tui.screens.library import LibraryScreen
 from tui.store_thread import Job, StoreThread
@@ -160,6 +162,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
         # Long jobs a screen waits for (clustering the claims) that must hold up neither: started when first used.
         self.background = StoreThread(self.db_path, "claimdesk-background")
         self.matching = MatchService(self.db_path)
+        self.changes = ChangeWatcher(self.db_path, self._database_changed)
         self.article_hold = ArticleHold(self)
         self._signals: list[int] = []
         self.hung_up = False
@@ -184,12 +187,21 @@ class ClaimdeskApp(App, inherit_bindings=False):
     def _release_store(self) -> None:
         self.writer.release()
         self.reader.release()
+        self.changes.start()
+
+    def _database_changed(self) -> None:
+        """From the change watcher's thread: tell the screen on show."""
+        try:
+            self.call_from_thread(lambda: self.screen.post_message(DatabaseChanged()))
+        except RuntimeError:
+            pass  # the app is closing
 
     def on_unmount(self) -> None:
         # Screens have saved their positions by now; let the writer commit them.
         loop = asyncio.get_running_loop()
         for signum in self._signals:
             loop.remove_signal_handler(signum)
+        self.changes.stop()
         self.writer.stop()
         self.reader.stop()
         self.background.stop(timeout=0)  # it only reads, or writes what the next run writes again

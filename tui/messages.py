@@ -68,3 +68,7 @@ class SpansChanged(Message):
         super().__init__()
         self.article_id = article_id
         self.changed_span_id = changed_span_id
+
+
+class DatabaseChanged(Message):
+    """Someone (another annotator, another terminal) committed a change to the database."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from store.engine.base import ChangeFeed, Database, Params, safe_url
 from store.engine.pg_sql import translate
-from store.errors import StoreError
+from store.errors import DatabaseMissing, StoreError
 
 try:
     import psycopg
@@ -64,13 +64,13 @@ def connect_postgres(url: str, *, create: bool = True) -> PostgresDatabase:
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.Error as err:
-        reason = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+        reason = " ".join(str(err).split()).removeprefix("connection failed: ") or type(err).__name__
         raise StoreError(f"{shown}: cannot connect ({reason})") from None
     _adapt(conn)
     db = PostgresDatabase(conn, name=shown, url=url)
     if not create and db.schema_version() == 0:
         db.close()
-        raise StoreError(f"{shown}: no claimdesk database here yet (create one with `claimdesk ingest PATH --db {shown}`)")
+        raise DatabaseMissing(f"{shown}: no claimdesk database here yet (create one with `claimdesk ingest PATH --db {shown}`)")
     return db
 
 
@@ -124,6 +124,17 @@ class PostgresDatabase(Database):
         with self.conn.cursor() as cursor:
             try:
                 cursor.executemany(translate(sql), rows)
+            except psycopg.Error as err:
+                raise _problem(err, self.name) or err
+
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        # COPY: a 10,000-article copy took 17 s as INSERTs, 11 s this way.
+        names = ", ".join(f'"{name}"' for name in columns)
+        with self.conn.cursor() as cursor:
+            try:
+                with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(row)
             except psycopg.Error as err:
                 raise _problem(err, self.name) or err
 

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from tui.commands import aliases, articles, config, dedup, demo, export, guidelines, ingest, labels, review, serve, stats, suggest
+from tui.commands import aliases, articles, config, db, dedup, demo, export, guidelines, ingest, labels, review, serve, stats, suggest
 from tui.commands.options import add_db_option
 
 __all__ = ["COMMANDS", "add_db_option"]
 
-COMMANDS = [ingest, demo, labels, articles, suggest, export, review, stats, config, dedup, serve, aliases, guidelines]
+COMMANDS = [ingest, demo, labels, articles, suggest, export, review, stats, config, dedup, serve, aliases, guidelines, db]

@@ -9,6 +9,7 @@ import secrets
 import sys
 from pathlib import Path
 
+from store.engine.base import is_url, safe_url
 from tui.commands.errors import CommandError
 from tui.commands.options import add_db_option, db_path
 
@@ -99,9 +100,21 @@ def run(args: argparse.Namespace) -> int:
             f"--host {args.host} lets other machines reach the app; use an SSH tunnel to 127.0.0.1, "
             "or add --allow-remote (every request still needs the token)"
         )
-    database = db_path(args).resolve()
-    if not database.exists():
-        raise CommandError(f"{database}: no such database; create one with `claimdesk ingest` or `claimdesk demo`")
+    target = db_path(args)
+    if is_url(target):
+        # Checked now, so a wrong URL is one line here and not an error in every tab.
+        from store import Store
+
+        Store(target, create=False).close()
+        # Handed to each tab's app in its environment: an argument would show any
+        # password to every user of the machine in `ps`.
+        os.environ["CLAIMDESK_DB"] = target
+        app_db, shown = [], safe_url(target)
+    else:
+        database = target.resolve()
+        if not database.exists():
+            raise CommandError(f"{database}: no such database; create one with `claimdesk ingest` or `claimdesk demo`")
+        app_db, shown = ["--db", str(database)], str(database)
     if args.token_file is not None:
         try:
             token = read_token_file(args.token_file)
@@ -109,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError(f"--token-file: {err}") from None
     else:
         token = secrets.token_urlsafe(24)
-    app_argv = [sys.executable, "-m", "tui.cli", "--db", str(database)]
+    app_argv = [sys.executable, "-m", "tui.cli", *app_db]
     if args.keymap:
         app_argv += ["--keymap", args.keymap]
     link_host = f"[{args.host}]" if ":" in args.host else args.host
@@ -117,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     link = f"{base}/" if args.token_file else f"{base}/?token={token}"
     reach = "this machine only" if _is_loopback(args.host) else f"{args.host}: other machines can reach it"
     announce = (
-        f"claimdesk serve: {database} on {link}\n"
+        f"claimdesk serve: {shown} on {link}\n"
         f"  bound to {reach}; every request needs the token"
         + (" from the token file" if args.token_file else " in that link (keep it secret)") + "\n"
         f"  at most {args.max_apps} tabs at once; a tab's app ends after {args.idle_timeout:g} min without a key\n"

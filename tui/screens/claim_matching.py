@@ -89,15 +89,23 @@ class ClaimMatching:
         changed = next((s.id for s in self.spans if s.id == event.changed_span_id and s.label == CLAIM), None)
         self.match_claim(changed or self.claim_under_cursor(), again=True)
 
+    def on_database_changed(self, event) -> None:
+        # Someone tagged, untagged or linked a claim: the shown matches may have changed.
+        panel = self.matches_panel
+        if panel.display and panel.subject is not None:
+            self.match_claim(panel.subject.span_id, again=True, quietly=True)
+
     def on_article_opened(self, event) -> None:
         if self.matches_panel.display:
             self.match_claim(self.claim_under_cursor())
 
-    def match_claim(self, span_id: str | None, *, again: bool = False) -> None:
+    def match_claim(self, span_id: str | None, *, again: bool = False, quietly: bool = False) -> None:
         """Ask for the matches of the claim ``span_id`` and show them when they come.
 
         With no claim, the panel keeps the last claim's matches; the same
-        claim is asked again only when ``again`` (after a change)."""
+        claim is asked again only when ``again`` (after a change). ``quietly``
+        keeps the matches shown until the new ones come (a change by someone
+        else: nothing the annotator did should flicker)."""
         panel = self.matches_panel
         if span_id is None:
             if panel.subject is None:
@@ -111,7 +119,8 @@ class ClaimMatching:
         if self._matches_stale is not None:
             self._matches_stale.set()
         stale = self._matches_stale = threading.Event()
-        panel.asking()
+        if not quietly:
+            panel.asking()
         service = self.app.matching
         tell = self.app.reporter(service.thread, panel, lambda note: panel.post_message(MatchesPanel.Note(note)))
         noting = partial(progress_note, tell)

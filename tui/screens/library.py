@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 
 from tui.display_hold import DisplayHold
 from tui.bindings import LIBRARY
-from tui.messages import ArticleChosen, PageWanted
+from tui.messages import ArticleChosen, DatabaseChanged, PageWanted
 from tui.safe_text import visible
 from tui.widgets.key_footer import FooterItem, KeyFooter
 from tui.widgets.library_table import LibraryTable
@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 200
 SEARCH_DELAY_S = 0.15
-OPEN_BY_EVERY_S = 3.0
+# Who has which article open follows others' changes as they commit (DatabaseChanged);
+# this reads it again now and then only because a lock also ends by going idle.
+OPEN_BY_EVERY_S = 30.0
 
 EMPTY_HELP = """\
 There are no articles yet in
@@ -78,6 +80,7 @@ class LibraryScreen(Screen):
         self.counts: dict[str, int] = {}
         self._search_timer = None
         self._reading_open_by = False
+        self._open_by_again = False  # a change came while the last read was under way
 
     def compose(self) -> ComposeResult:
         yield Static(Text("claimdesk library", style="bold"), id="library-header")
@@ -173,7 +176,10 @@ class LibraryScreen(Screen):
 
     def refresh_open_by(self) -> None:
         """Read again who else has which article open (while the library is shown)."""
-        if not self.is_current or self._reading_open_by or not self.table.rows_shown:
+        if not self.is_current or not self.table.rows_shown:
+            return
+        if self._reading_open_by:
+            self._open_by_again = True
             return
         self._reading_open_by = True
         me = self.app.annotator
@@ -181,11 +187,17 @@ class LibraryScreen(Screen):
         def show(open_by: dict[str, list[str]]) -> None:
             self._reading_open_by = False
             self.table.set_open_by(open_by)
+            if self._open_by_again:
+                self._open_by_again = False
+                self.refresh_open_by()
 
         def failed(error: Exception) -> None:
             self._reading_open_by = False
 
         self.app.run_job(self.app.reader, lambda store: open_by_others(store, me), show, on_error=failed, owner=self)
+
+    def on_database_changed(self, event: DatabaseChanged) -> None:
+        self.refresh_open_by()
 
     def _show_error(self, error: Exception) -> None:
         self.total = 0
