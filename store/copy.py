@@ -240,13 +240,11 @@ def copy_database(source: Database, target: Database, *,
         total = sum(counts.values())
         for table in tables:
             columns = _columns(source, target, table)
-            insert = (f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) '
-                      f'VALUES ({", ".join("?" for _ in columns)})')
             page_rows = ARTICLE_PAGE_ROWS if table == "articles" else PAGE_ROWS
             for rows in _pages(source, table, columns, page_rows=page_rows):
                 try:
                     with write(target):
-                        target.executemany(insert, rows)
+                        target.insert_rows(table, columns, rows)
                 except StoreError:
                     raise
                 except Exception as err:  # a row the target's engine refuses: say which table, in one line

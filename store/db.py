@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import platformdirs
-from store.errors import StoreError, database_problem
+from store.errors import DatabaseMissing, StoreError, database_problem
 from store.sqlite import sqlite_utils
 
 from store.mounts import network_mount
@@ -127,7 +127,7 @@ def connect(path: Path | str, *, create: bool = True, allow_network_fs: bool | N
     check_local_filesystem(path, allow=allow_network_fs)
     if not path.exists():
         if not create:
-            raise StoreError(f"{path}: no such database (create one with `claimdesk ingest PATH --db {path}`)")
+            raise DatabaseMissing(f"{path}: no such database (create one with `claimdesk ingest PATH --db {path}`)")
         if not path.parent.exists():
             raise StoreError(f"{path}: the folder {path.parent} does not exist")
         _create_shared_file(path)

@@ -5,6 +5,10 @@ class StoreError(Exception):
     """A problem with the database that the user can act on; the message says how."""
 
 
+class DatabaseMissing(StoreError):
+    """Opened without ``create`` where there is no claimdesk database yet."""
+
+
 class SpanError(StoreError):
     """A span that cannot be stored: out of range, empty, or an unknown label."""
 

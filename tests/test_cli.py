@@ -94,3 +94,12 @@ def test_the_command_line_loads_no_database_tooling_until_a_command_runs():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_app_on_a_postgresql_server_that_cannot_be_reached_says_so_before_taking_the_screen(tmp_path, capsys):
+    from tui.cli import main
+
+    url = f"postgresql://nobody@/claimdesk?host={tmp_path}"  # no server listens there
+    assert main(["--db", url]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot connect" in err and "Traceback" not in err
