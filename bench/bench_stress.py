@@ -1,7 +1,7 @@
 """Many annotators on one database, SQLite beside PostgreSQL: concurrent
 writers, a reader, a kill -9.
 
-    python bench/bench_stress.py [--engine sqlite postgresql] [--writers 8 32] [--total 8000] [--kill-one] [--quick]
+    python bench/bench_stress.py [--engine sqlite postgresql] [--writers 8 32] [--total 4000] [--kill-one] [--quick]
 
 For each engine and writer count, ``--writers`` processes together make
 ``--total`` random annotation actions (tag, relabel, delete, undo) on shared
@@ -366,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--engine", nargs="+", choices=ENGINES, default=list(ENGINES))
     parser.add_argument("--writers", nargs="+", type=int, help="writer counts (default: 8 32; --quick: 4 8)")
-    parser.add_argument("--total", type=int, default=8000, help="actions per run, shared among its writers")
+    parser.add_argument("--total", type=int, default=4000, help="actions per run, shared among its writers")
     parser.add_argument("--articles", type=int, default=40)
     parser.add_argument("--kill-one", action="store_true", help="kill -9 the first writer half-way")
     parser.add_argument("--dir", type=Path, help="work folder (default: a new temporary one)")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.records import ArticleRecord
 from store import Store
 from store import copy as db_copy
 from store.articles import TITLE_INDEX_MARK
@@ -22,6 +23,10 @@ from headless_support import assert_runs_without_textual
 from tui_support import FIRST, SECOND, make_app, make_db, press, screen_lines, settle
 
 SIZE = (100, 30)
+# Text a byte-level slip would show: decomposed and composed accents, astral
+# characters, a zero-width joiner, tabs, right-to-left script, quotes of every kind.
+ODD_TEXT = ("Cafe\u0301 and Caf\u00e9 differ.\tTabs stay.\n\n"
+            "\U0001d518\U0001d52b\U0001d526 \U0001f9ea\u200d\U0001f52c \u05e9\u05dc\u05d5\u05dd \u00ab\u201equoted\u201c\u00bb 'x' \"y\".")
 
 
 def build_team_store(path: Path) -> None:
@@ -31,6 +36,7 @@ def build_team_store(path: Path) -> None:
     from tui.commands.demo import load_demo
 
     with load_demo(path) as store:
+        store.ingest([ArticleRecord(source="test", id="odd", outlet="Ünïcode Wire", title="Odd text", text=ODD_TEXT)])
         ids = [article.id for article in store.progress.library_page("ann", limit=100)]
         for annotator in ("ann", "bob"):
             for article_id in ids[:6]:
@@ -130,13 +136,16 @@ def test_round_trip_sqlite_postgresql_sqlite_keeps_every_row(team_db, tmp_path, 
     url = pg_server.new_database()
     code, out, err = copy(team_db, url)
     assert (code, err) == (0, "")
-    assert out.startswith("copied 17 articles, ") and "verified" in out and out.count("\n") == 1
+    assert out.startswith("copied 18 articles, ") and "verified" in out and out.count("\n") == 1
     back = tmp_path / "back.db"
     code, out, err = copy(url, back)
     assert (code, err) == (0, "")
     original = everything(team_db)
     assert everything(url) == original
     assert everything(back) == original
+    for target in (url, back):
+        with Store(target) as store:
+            assert store.articles.get("odd").text.encode() == ODD_TEXT.encode()
     with Store(back) as store:
         # The title index of the new file was built: a search finds an article by its title.
         assert [row.title for row in store.progress.library_page("ann", title_contains="changed hand")] == [
@@ -182,7 +191,6 @@ def test_a_target_that_holds_anything_is_refused_and_left_alone(engine, team_db,
 
 
 def _fill(url: str) -> None:
-    from corpus.records import ArticleRecord
     from tui_support import ARTICLES
 
     with Store(url) as store:
@@ -258,7 +266,9 @@ def test_an_interrupted_copy_leaves_the_target_empty_and_can_be_run_again(team_d
     assert everything(url) == everything(team_db)
 
 
-def test_a_failed_copy_into_a_new_file_leaves_no_file(team_db, tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_a_row_the_target_refuses_stops_the_copy_and_leaves_nothing(engine, team_db, tmp_path, monkeypatch, capsys,
+                                                                    request):
     pages = db_copy._pages
 
     def bad_row(db, table, columns, **options):
@@ -269,30 +279,46 @@ def test_a_failed_copy_into_a_new_file_leaves_no_file(team_db, tmp_path, monkeyp
             yield page
 
     monkeypatch.setattr(db_copy, "_pages", bad_row)
-    target = tmp_path / "new.db"
+    folder = tmp_path / "targets"
+    folder.mkdir()
+    target = request.getfixturevalue("pg_server").new_database() if engine == "postgresql" else folder / "new.db"
     assert main(["db", "copy", str(team_db), str(target)]) == 2
     err = capsys.readouterr().err
     assert "cannot copy a row of progress" in err and err.count("\n") == 1
-    assert list(tmp_path.iterdir()) == []
+    if engine == "sqlite":
+        assert list(folder.iterdir()) == []  # the file it made is gone
+    else:
+        db = open_database(target, create=False)
+        try:
+            assert db_copy.what_it_holds(db) is None  # emptied again
+        finally:
+            db.close()
 
 
-def test_writes_to_the_source_during_the_copy_are_reported(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize(("change", "changed"), [
+    (lambda other: other.spans.add("a1", 0, 8, "claim", "late"), "spans, events"),
+    (lambda other: other.progress.save_cursor("a1", "ann", 99), "progress"),  # no row more or less
+])
+def test_writes_to_the_source_during_the_copy_are_reported(change, changed, tmp_path, monkeypatch, capsys):
     source = make_db(tmp_path / "busy.db")
+    with Store(source) as store:
+        store.progress.open("a1", "ann")
     pages = db_copy._pages
 
     def written_meanwhile(db, table, columns, **options):
         if table == "events":
             with Store(source) as other:  # another annotator, still at work
-                other.spans.add("a1", 0, 8, "claim", "late")
+                change(other)
         return pages(db, table, columns, **options)
 
     monkeypatch.setattr(db_copy, "_pages", written_meanwhile)
     assert main(["db", "copy", str(source), str(tmp_path / "t.db")]) == 1
     err = capsys.readouterr().err
-    assert "was written to while the copy ran (spans, events changed)" in err
+    assert f"was written to while the copy ran ({changed} changed)" in err
     # The copy is the source as it was when it began: whole, just older.
     with Store(tmp_path / "t.db") as copied:
         assert copied.spans.for_article("a1") == []
+        assert copied.progress.get("a1", "ann").cursor == 0
 
 
 def test_bad_sources_and_targets_are_one_line_without_a_traceback(tmp_path, pg_server, copy):

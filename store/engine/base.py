@@ -49,6 +49,12 @@ class Database:
         """Run ``sql`` once per row of parameters."""
         raise NotImplementedError
 
+    def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Insert ``rows`` (values in ``columns`` order) into ``table``, inside a
+        :meth:`write`, the fastest way the engine has (``claimdesk db copy``)."""
+        names = ", ".join(f'"{name}"' for name in columns)
+        self.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" for _ in columns)})', rows)
+
     def write(self) -> contextlib.AbstractContextManager[Database]:
         """A write transaction holding the team lock, committed on exit, rolled back
         on error; inside another it joins that one."""

@@ -75,7 +75,7 @@ def _no_action(parser: argparse.ArgumentParser) -> int:
 def run_copy(args: argparse.Namespace) -> int:
     """Copy SRC into DST, verify it, and print one line saying so."""
     from store.copy import copy_database, empty_target, open_source, open_target, same_database, verify_copy
-    from store.engine import is_url
+    from store.engine import is_url, open_database
 
     if args.source is None:
         args.source = db_path(args)
@@ -101,12 +101,17 @@ def run_copy(args: argparse.Namespace) -> int:
                 report = copy_database(source, target, on_rows=copied)
         except BaseException as err:
             name = target.name
-            if made_file is None:
-                with contextlib.closing(target):
-                    empty_target(target)
-            else:
-                target.close()
+            with contextlib.suppress(Exception):
+                target.close()  # an interrupt may have left this connection mid-statement
+            if made_file is not None:
                 _delete(made_file)
+            else:
+                try:
+                    with contextlib.closing(open_database(args.target)) as again:
+                        empty_target(again)
+                except Exception as cleanup:
+                    raise CommandError(f"the copy stopped ({err or type(err).__name__}), and what it wrote could not "
+                                       f"be taken out of {name} ({cleanup}): empty it by hand before copying again") from None
             if isinstance(err, KeyboardInterrupt):
                 print(f"claimdesk: copy interrupted; nothing is left in {name}: run the same command again",
                       file=sys.stderr)
