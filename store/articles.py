@@ -19,7 +19,7 @@ TITLE_INDEX_MARK = "title_index_rowid"
 _WORDS = re.compile(r"\w+")
 
 _SUMMARY = (
-    "SELECT a.rowid AS rowid, a.id, o.name AS outlet, a.title, a.length, a.url, a.published"
+    "SELECT a.rowid AS seq, a.id, o.name AS outlet, a.title, a.length, a.url, a.published"
     " FROM articles a JOIN outlets o ON o.id = a.outlet_id"
 )
 
@@ -37,7 +37,7 @@ class ArticleStore:
         """The article with its text, or None."""
         rows = list(
             self.db.query(
-                "SELECT a.rowid AS rowid, a.*, o.name AS outlet FROM articles a"
+                "SELECT a.rowid AS seq, a.*, o.name AS outlet FROM articles a"
                 " JOIN outlets o ON o.id = a.outlet_id WHERE a.id = ?",
                 [article_id],
             )
@@ -146,13 +146,13 @@ class ArticleStore:
         return where.removeprefix(" WHERE "), params
 
     def page(
-        self, *, after_rowid: int = 0, limit: int = 100, outlet: str | None = None, title_contains: str | None = None
+        self, *, after: int = 0, limit: int = 100, outlet: str | None = None, title_contains: str | None = None
     ) -> list[ArticleSummary]:
-        """Up to ``limit`` articles after ``after_rowid`` in ingest order."""
+        """Up to ``limit`` articles in ingest order after the one whose ``seq`` is ``after``."""
         where, params = self._where(outlet, title_contains)
         where = (where + " AND" if where else " WHERE") + " a.rowid > ?"
         sql = f"{_SUMMARY}{where} ORDER BY a.rowid LIMIT ?"
-        return [ArticleSummary(**r) for r in self.db.query(sql, [*params, after_rowid, limit])]
+        return [ArticleSummary(**r) for r in self.db.query(sql, [*params, after, limit])]
 
     def count(self, *, outlet: str | None = None, title_contains: str | None = None) -> int:
         """How many articles match."""

@@ -59,6 +59,10 @@ KEEPS_ROWID = frozenset({"articles", "spans"})
 TITLE_INDEX = "article_titles"
 # Rows that describe the engine's own state, not the team's: not copied, rebuilt.
 ENGINE_ROWS: dict[str, tuple[str, list[Any]]] = {"settings": ("key <> ?", [TITLE_INDEX_MARK])}
+# Columns that move with changes that leave the row counts as they were (a span
+# edited, a cursor moved, a lock refreshed): with the counts, how a copy tells
+# that someone wrote to the source while it ran.
+WRITE_MARKS = {"events": "seq", "progress": "updated_at", "article_locks": "seen_at"}
 # Rows read a page at a time; article pages are smaller (a text can be megabytes).
 PAGE_ROWS = 1000
 ARTICLE_PAGE_ROWS = 100
@@ -128,6 +132,18 @@ def table_counts(db: Database, tables: Sequence[str]) -> dict[str, int]:
     return counts
 
 
+def _write_marks(db: Database, tables: Sequence[str]) -> dict[str, tuple[int, Any]]:
+    """Each table's row count and, where it has one, its newest :data:`WRITE_MARKS` value."""
+    marks = {}
+    with snapshot(db):
+        for table, count in table_counts(db, tables).items():
+            newest = None
+            if table in WRITE_MARKS:
+                newest = db.execute(f'SELECT max("{WRITE_MARKS[table]}") FROM "{table}"').fetchone()[0]
+            marks[table] = (count, newest)
+    return marks
+
+
 def _is_default_labels(db: Database) -> bool:
     rows = sorted(tuple(row.values()) for row in db.query("SELECT name, key, colour, position FROM labels"))
     return rows == sorted(DEFAULT_LABELS)
@@ -168,7 +184,7 @@ def open_target(target: Path | str) -> Database:
         if (held := what_it_holds(db)) is not None:
             raise StoreError(
                 f"{db.name} is not empty ({held}); `claimdesk db copy` only copies into a new SQLite file or an "
-                "empty PostgreSQL database. Nothing was copied"
+                "empty PostgreSQL database (SRC first, then DST). Nothing was copied"
             )
         migrate(db, db.name)
     except BaseException:
@@ -236,7 +252,8 @@ def copy_database(source: Database, target: Database, *,
         target.execute("DELETE FROM labels")  # the defaults a new database starts with: the source's replace them
     done = 0
     with snapshot(source):
-        counts = table_counts(source, tables)
+        marks = _write_marks(source, tables)
+        counts = {table: count for table, (count, _) in marks.items()}
         total = sum(counts.values())
         for table in tables:
             columns = _columns(source, target, table)
@@ -256,7 +273,7 @@ def copy_database(source: Database, target: Database, *,
                     on_rows(done, total)
     _rebuild_engine_state(target)
     report = CopyReport(source=source.name, target=target.name, counts=counts, seconds=time.monotonic() - started)
-    report.changed_meanwhile = [table for table, count in table_counts(source, tables).items() if count != counts[table]]
+    report.changed_meanwhile = [table for table, mark in _write_marks(source, tables).items() if mark != marks[table]]
     return report
 
 

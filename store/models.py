@@ -21,9 +21,10 @@ class Label(BaseModel):
 
 
 class ArticleSummary(BaseModel):
-    """An article without its text: what lists show."""
+    """An article without its text: what lists show. ``seq`` is its place in
+    ingest order, the key pages are read by."""
 
-    rowid: int
+    seq: int
     id: str
     outlet: str
     title: str

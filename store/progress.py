@@ -32,9 +32,10 @@ class ArticleProgress(BaseModel):
 
 
 class LibraryRow(BaseModel):
-    """One line of the library: an article and where this annotator stands with it."""
+    """One line of the library: an article and where this annotator stands with it
+    (``seq``: its place in ingest order, the key pages are read by)."""
 
-    rowid: int
+    seq: int
     id: str
     outlet: str
     title: str
@@ -68,7 +69,7 @@ _STATUS_FILTERS: dict[str, tuple[str, int]] = {
     "done by others": (f"coalesce({_MINE}, '') != 'done' AND {_OTHERS_DONE} > 0", 2),
 }
 _LIBRARY_COLUMNS = (
-    "SELECT a.rowid AS rowid, a.id, o.name AS outlet, a.title, a.length,"
+    "SELECT a.rowid AS seq, a.id, o.name AS outlet, a.title, a.length,"
     " (SELECT count(*) FROM spans s WHERE s.annotator = ? AND s.article_id = a.id AND s.status = 'accepted') AS my_spans,"
     f" {_MINE} AS mine, {_OTHERS_DONE} AS done_by_others"
     " FROM articles a JOIN outlets o ON o.id = a.outlet_id"
@@ -133,25 +134,34 @@ class ProgressStore:
         self,
         annotator: str,
         *,
-        after_rowid: int | None = None,
-        before_rowid: int | None = None,
+        after: int | None = None,
+        before: int | None = None,
+        starting_at: int | None = None,
         limit: int = 100,
         outlet: str | None = None,
         title_contains: str | None = None,
         status: LibraryStatus | None = None,
     ) -> list[LibraryRow]:
-        """Up to ``limit`` library rows in ingest order, after ``after_rowid``
-        (or, with ``before_rowid``, the ones just before it; with neither the
-        first page). Keyset paging: any page costs what the first does."""
+        """Up to ``limit`` library rows in ingest order, after the row whose ``seq``
+        is ``after`` (or from ``starting_at`` on; or, with ``before``, the ones just
+        before it; with none the first page). Keyset paging: any page costs what
+        the first does."""
         where, params = ArticleStore(self.db).filter_clause(outlet=outlet, title_contains=title_contains)
         clauses = [where] if where else []
         if status:
             condition, count = _STATUS_FILTERS[status]
             clauses.append(condition)
             params += [annotator] * count
-        backwards = before_rowid is not None
-        clauses.append("a.rowid < ?" if backwards else "a.rowid > ?")
-        params.append(before_rowid if backwards else (after_rowid or 0))
+        backwards = before is not None
+        if backwards:
+            clauses.append("a.rowid < ?")
+            params.append(before)
+        elif starting_at is not None:
+            clauses.append("a.rowid >= ?")
+            params.append(starting_at)
+        else:
+            clauses.append("a.rowid > ?")
+            params.append(after or 0)
         order = "DESC" if backwards else "ASC"
         sql = f"{_LIBRARY_COLUMNS} WHERE {' AND '.join(clauses)} ORDER BY a.rowid {order} LIMIT ?"
         rows = [LibraryRow(**r) for r in self.db.query(sql, [annotator, annotator, annotator, *params, limit])]
@@ -159,7 +169,7 @@ class ProgressStore:
 
     def last_page(self, annotator: str, *, limit: int = 100, **filters: Any) -> list[LibraryRow]:
         """The last ``limit`` library rows (the end of the list)."""
-        return self.library_page(annotator, before_rowid=2**62, limit=limit, **filters)
+        return self.library_page(annotator, before=2**62, limit=limit, **filters)
 
     def counts(self, annotator: str) -> dict[str, int]:
         """How many articles there are, and how many this annotator has open and done."""

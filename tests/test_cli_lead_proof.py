@@ -17,9 +17,11 @@ import pytest
 
 from store import Store
 from store.ingest import Ingester
-from corpus.records import ArticleRecord
+from corpus.records import ArticleRecord, ImportedSpan
 from test_export_fixtures import export_db  # noqa: F401  (fixture)
 from tui.cli import main
+
+pytestmark = pytest.mark.both_engines
 
 
 def _export(db, out, *extra) -> int:
@@ -53,10 +55,25 @@ def test_split_weights_must_be_positive_and_add_up_to_100(export_db, tmp_path, c
     assert not list(tmp_path.iterdir())
 
 
+@pytest.fixture
+def pipe_filling_db(db_path):
+    """Articles whose export is far more than a pipe holds (64 KiB), so the export
+    is still writing when the reader goes away, however fast the machine."""
+    sentence = "The audit found that 12% of the vests failed, the minister said on Monday."
+    with Store(db_path) as store:
+        Ingester(store.db).run([
+            ArticleRecord(source="t", id=f"a{i}", outlet="Wire", text=f"{i} " + f"{sentence} " * 20,
+                          spans=[ImportedSpan(start=len(str(i)) + 1, end=len(str(i)) + 1 + len(sentence),
+                                              label="claim", annotator="ana")])
+            for i in range(1000)
+        ])
+    return db_path
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
-def test_a_closed_pipe_ends_the_export_quietly_with_exit_0(export_db, fmt):
+def test_a_closed_pipe_ends_the_export_quietly_with_exit_0(pipe_filling_db, fmt):
     child = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "export", "--db", str(export_db), "-f", fmt, "-o", "-"],
+        [sys.executable, "-m", "tui.cli", "export", "--db", str(pipe_filling_db), "-f", fmt, "-o", "-"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     child.stdout.read(10)  # what `head -c 10` takes, then it goes away
@@ -67,8 +84,8 @@ def test_a_closed_pipe_ends_the_export_quietly_with_exit_0(export_db, fmt):
 
 
 @pytest.fixture
-def formula_db(tmp_path):
-    path = tmp_path / "f.db"
+def formula_db(db_path):
+    path = db_path
     text = "=HYPERLINK(\"http://x\") said the post.\n@SUM(A1) too; -3 is a number; +1 more."
     with Store(path, create=True) as store:
         Ingester(store.db).run([ArticleRecord(source="t", id="=cmd|' /C calc'!A0", title="+title", outlet="-outlet",
@@ -100,10 +117,10 @@ def test_raw_csv_writes_cells_as_they_are(formula_db, tmp_path):
     assert second["text"] == "@SUM(A1)"
 
 
-def _ingest_on(tmp_path, stderr_tty: bool) -> tuple[bytes, bytes]:
+def _ingest_on(db_path, tmp_path, stderr_tty: bool) -> tuple[bytes, bytes]:
     source = tmp_path / "a.jsonl"
     source.write_text("".join(json.dumps({"text": f"Article {i} says 12% failed."}) + "\n" for i in range(37)))
-    return _run_on([sys.executable, "-m", "tui.cli", "ingest", str(source), "--db", str(tmp_path / "p.db"),
+    return _run_on([sys.executable, "-m", "tui.cli", "ingest", str(source), "--db", str(db_path),
                     "--no-suggest"], stderr_tty)
 
 
@@ -133,14 +150,14 @@ def _run_on(command: list[str], stderr_tty: bool) -> tuple[bytes, bytes]:
     return out, seen
 
 
-def test_ingest_shows_a_bar_with_total_and_time_left_on_a_terminal(tmp_path):
-    out, err = _ingest_on(tmp_path, stderr_tty=True)
+def test_ingest_shows_a_bar_with_total_and_time_left_on_a_terminal(db_path, tmp_path):
+    out, err = _ingest_on(db_path, tmp_path, stderr_tty=True)
     assert b"ingesting" in err and b"/37" in err and b"left" in err
     assert b"ingested 37 articles" in out
 
 
-def test_ingest_is_quiet_when_stderr_is_piped(tmp_path):
-    out, err = _ingest_on(tmp_path, stderr_tty=False)
+def test_ingest_is_quiet_when_stderr_is_piped(db_path, tmp_path):
+    out, err = _ingest_on(db_path, tmp_path, stderr_tty=False)
     assert err == b"" and b"ingested 37 articles" in out
 
 

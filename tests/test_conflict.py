@@ -13,6 +13,8 @@ from store.events import history
 from store.ingest import Ingester
 from store.replay import replay_differences
 
+pytestmark = pytest.mark.both_engines
+
 TEXT = "The minister said 100,000 soldiers were ready. Critics disagreed."
 
 

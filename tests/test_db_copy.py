@@ -295,23 +295,30 @@ def test_a_row_the_target_refuses_stops_the_copy_and_leaves_nothing(engine, team
             db.close()
 
 
-def test_writes_to_the_source_during_the_copy_are_reported(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize(("change", "changed"), [
+    (lambda other: other.spans.add("a1", 0, 8, "claim", "late"), "spans, events"),
+    (lambda other: other.progress.save_cursor("a1", "ann", 99), "progress"),  # no row more or less
+])
+def test_writes_to_the_source_during_the_copy_are_reported(change, changed, tmp_path, monkeypatch, capsys):
     source = make_db(tmp_path / "busy.db")
+    with Store(source) as store:
+        store.progress.open("a1", "ann")
     pages = db_copy._pages
 
     def written_meanwhile(db, table, columns, **options):
         if table == "events":
             with Store(source) as other:  # another annotator, still at work
-                other.spans.add("a1", 0, 8, "claim", "late")
+                change(other)
         return pages(db, table, columns, **options)
 
     monkeypatch.setattr(db_copy, "_pages", written_meanwhile)
     assert main(["db", "copy", str(source), str(tmp_path / "t.db")]) == 1
     err = capsys.readouterr().err
-    assert "was written to while the copy ran (spans, events changed)" in err
+    assert f"was written to while the copy ran ({changed} changed)" in err
     # The copy is the source as it was when it began: whole, just older.
     with Store(tmp_path / "t.db") as copied:
         assert copied.spans.for_article("a1") == []
+        assert copied.progress.get("a1", "ann").cursor == 0
 
 
 def test_bad_sources_and_targets_are_one_line_without_a_traceback(tmp_path, pg_server, copy):

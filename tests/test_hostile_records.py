@@ -10,6 +10,8 @@ import pytest
 
 from store import Store
 
+pytestmark = pytest.mark.both_engines
+
 
 def stored(db_path: Path) -> dict[str, str]:
     with Store(db_path) as store:

@@ -65,8 +65,8 @@ def test_library_filters_by_status(progress, status, expected):
 def test_library_pages_forward_backward_and_last(progress):
     first = progress.library_page("ann", limit=2)
     assert [r.id for r in first] == ["a1", "a2"]
-    assert [r.id for r in progress.library_page("ann", after_rowid=first[-1].rowid, limit=2)] == ["a3"]
-    assert [r.id for r in progress.library_page("ann", before_rowid=first[-1].rowid + 1, limit=1)] == ["a2"]
+    assert [r.id for r in progress.library_page("ann", after=first[-1].seq, limit=2)] == ["a3"]
+    assert [r.id for r in progress.library_page("ann", before=first[-1].seq + 1, limit=1)] == ["a2"]
     assert [r.id for r in progress.last_page("ann", limit=2)] == ["a2", "a3"]
 
 

@@ -9,6 +9,8 @@ from store import Store
 from store.ingest import Ingester
 from store.replay import replay, replay_differences
 
+pytestmark = pytest.mark.both_engines
+
 TEXT = "The minister said 100,000 soldiers were ready. Critics disagreed."
 
 

@@ -44,11 +44,11 @@ def run(args: argparse.Namespace) -> int:
             return 0
         total, done, added, after = store.articles.count(), 0, 0, 0
         with Progress("suggesting", enabled=interactive(), total=total) as progress:
-            while page := store.articles.page(after_rowid=after, limit=ARTICLES_PER_COMMIT):
+            while page := store.articles.page(after=after, limit=ARTICLES_PER_COMMIT):
                 texts = ((a.id, store.articles.get(a.id).text) for a in page)
                 added += suggestions.suggest_articles(texts)
                 done += len(page)
-                after = page[-1].rowid
+                after = page[-1].seq
                 progress.update(done)
         print(f"{counted(added, 'new suggestion')} in {counted(done, 'article')}")
     return 0

@@ -121,7 +121,7 @@ class LibraryScreen(Screen):
         current = self.table.current
         # Back from an article, Textual repaints the screen in full, twice, before the page is read: hold
         # it all for one frame. Not on the first showing: the first frame must not wait for the store.
-        self.load_page(after_rowid=current.rowid - 1 if current else None, keep=current.id if current else None,
+        self.load_page(starting_at=current.seq if current else None, keep=current.id if current else None,
                        hold=DisplayHold(self.app) if current else None)
 
     def _got_outlets(self, outlets: list[str]) -> None:
@@ -132,7 +132,8 @@ class LibraryScreen(Screen):
     def _filters(self) -> dict:
         return {"outlet": self.outlet, "title_contains": self.title_query or None, "status": self.status}
 
-    def load_page(self, *, after_rowid: int | None = None, before_rowid: int | None = None, last: bool = False,
+    def load_page(self, *, after: int | None = None, before: int | None = None, starting_at: int | None = None,
+                  last: bool = False,
                   keep: str | None = None, hold: DisplayHold | None = None) -> None:
         """Read a page of rows in the reader thread, then show it (and release ``hold``)."""
         annotator, filters = self.app.annotator, self._filters()
@@ -142,7 +143,7 @@ class LibraryScreen(Screen):
             if last:
                 rows = progress.last_page(annotator, limit=PAGE_SIZE, **filters)
             else:
-                rows = progress.library_page(annotator, after_rowid=after_rowid, before_rowid=before_rowid,
+                rows = progress.library_page(annotator, after=after, before=before, starting_at=starting_at,
                                              limit=PAGE_SIZE, **filters)
             return rows, progress.counts(annotator), open_by_others(store, annotator)
 
@@ -156,9 +157,9 @@ class LibraryScreen(Screen):
         def show_page(result: tuple[list[LibraryRow], dict[str, int], dict[str, list[str]]]) -> None:
             rows, self.counts, open_by = result
             self.total = self.counts["articles"]
-            if (after_rowid or before_rowid) and not rows and not keep:
+            if (after or before) and not rows and not keep:
                 return  # already at the first or last page
-            self.table.show_rows(rows, open_by, cursor_at_end=last or before_rowid is not None)
+            self.table.show_rows(rows, open_by, cursor_at_end=last or before is not None)
             if keep is not None:
                 for index, row in enumerate(rows):
                     if row.id == keep:
@@ -230,9 +231,9 @@ class LibraryScreen(Screen):
         if event.direction == 0:
             self.load_page(last=event.last)
         elif rows and event.direction > 0:
-            self.load_page(after_rowid=rows[-1].rowid)
+            self.load_page(after=rows[-1].seq)
         elif rows and event.direction < 0:
-            self.load_page(before_rowid=rows[0].rowid)
+            self.load_page(before=rows[0].seq)
 
     @on(ArticleChosen)
     def open_article(self, event: ArticleChosen) -> None:
@@ -288,7 +289,7 @@ class LibraryScreen(Screen):
             def saved(_article) -> None:
                 self.app.notify("saved", timeout=2)
                 self.app.run_job(self.app.reader, lambda store: store.articles.outlets(), self._got_outlets, owner=self)
-                self.load_page(after_rowid=row.rowid - 1, keep=row.id)
+                self.load_page(starting_at=row.seq, keep=row.id)
 
             self.app.run_job(
                 self.app.writer,
