@@ -184,7 +184,7 @@ def open_target(target: Path | str) -> Database:
         if (held := what_it_holds(db)) is not None:
             raise StoreError(
                 f"{db.name} is not empty ({held}); `claimdesk db copy` only copies into a new SQLite file or an "
-                "empty PostgreSQL database. Nothing was copied"
+                "empty PostgreSQL database (SRC first, then DST). Nothing was copied"
             )
         migrate(db, db.name)
     except BaseException:
