@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from store.sqlite import sqlite_utils
+from store.engine import Database
 
 from corpus.claim_index import ClaimIndex
 from corpus.claim_match import DEFAULT_THRESHOLD, MatchVerdict, compare
@@ -81,7 +81,7 @@ def _rank(match: ClaimMatch) -> tuple:
 class ClaimMatcher:
     """The matches of a claim among the database's other claims and untagged sentences."""
 
-    def __init__(self, db: sqlite_utils.Database, *, sentences: SentenceIndex | None = None,
+    def __init__(self, db: Database, *, sentences: SentenceIndex | None = None,
                  threshold: float = DEFAULT_THRESHOLD, cache: Path | None = None, embedder=None) -> None:
         """``cache`` is the file the claim index is kept in between runs (:func:`claim_cache_path`);
         None keeps nothing. ``embedder`` (:func:`store.embeddings.open_embedder`) turns the

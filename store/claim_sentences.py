@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from store.sqlite import sqlite_utils
+from store.engine import Database
 
 import corpus.sentences
 from corpus.claim_index import NumberedClaimIndex
@@ -70,7 +70,7 @@ class SentenceIndex:
     worker owns it, with its own connection.
     """
 
-    def __init__(self, db: sqlite_utils.Database, *, cache: Path | None = None,
+    def __init__(self, db: Database, *, cache: Path | None = None,
                  threshold: float = DEFAULT_THRESHOLD) -> None:
         """``cache`` is the file kept between runs (:func:`sentence_cache_path`); None keeps nothing."""
         self.db = db

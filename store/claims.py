@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from store.sqlite import sqlite_utils
+from store.engine import Database
 
 from corpus.claim_clusters import ClaimConflict, Clustering
 from store import events
@@ -105,7 +105,7 @@ class ClaimDecision:
 class ClaimStore:
     """Claims, decisions on matches and cluster ids; every write commits at once."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
         self.spans = SpanStore(db)
         self._claims_sql = _CLAIMS.format(cluster=db.json_int("s.attrs", "cluster"))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store.sqlite import sqlite_utils
+from store.engine import Database
 
 from corpus.claim_clusters import ClaimConflict, Clustering, cluster_claims
 from corpus.claim_match import DEFAULT_THRESHOLD, Conflict
@@ -99,7 +99,7 @@ def _sorted_clusters(clusters: list[ClaimCluster]) -> list[ClaimCluster]:
 
 
 def dedup(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     threshold: float = DEFAULT_THRESHOLD,
     sentences: SentenceIndex | None = None,
@@ -127,7 +127,7 @@ def dedup(
 
 
 def recluster(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     threshold: float = DEFAULT_THRESHOLD,
     progress: ProgressHook | None = None,
@@ -209,7 +209,7 @@ def recluster(
     return changed
 
 
-def clusters_page(db: sqlite_utils.Database, *, cache: Path | None = None, offset: int = 0,
+def clusters_page(db: Database, *, cache: Path | None = None, offset: int = 0,
                   recluster_first: bool = False, progress: ProgressHook | None = None) -> StoredClusters:
     """What the Claims screen shows: a page of the stored clusters (the conflicts
     with the first page). Clusters first when asked to (``recluster_first``), or
@@ -232,12 +232,12 @@ def leaders_cache_path(db_path: Path | str) -> Path:
     return index_cache_path(db_path, "leaders")
 
 
-def _cache_check(db: sqlite_utils.Database) -> dict:
+def _cache_check(db: Database) -> dict:
     identity = db.execute("SELECT id, hash FROM articles ORDER BY rowid LIMIT 1").fetchone()
     return {"format": _LEADERS_FORMAT, "code": code_version(MATCHING_CODE), "identity": identity}
 
 
-def _load_prepared(db: sqlite_utils.Database, cache: Path | None, claims: dict[str, Claim]) -> dict | None:
+def _load_prepared(db: Database, cache: Path | None, claims: dict[str, Claim]) -> dict | None:
     """The claims of ``claims`` the cache holds prepared, with the same edges."""
     if cache is None:
         return None
@@ -247,7 +247,7 @@ def _load_prepared(db: sqlite_utils.Database, cache: Path | None, claims: dict[s
             if (entry := held.get(key)) is not None and entry[0] == claim.start and entry[1] == claim.end}
 
 
-def _save_prepared(db: sqlite_utils.Database, cache: Path | None, claims: dict[str, Claim], prepared: dict | None,
+def _save_prepared(db: Database, cache: Path | None, claims: dict[str, Claim], prepared: dict | None,
                    clustering: Clustering) -> None:
     """Keep every leader prepared: a run loads them all (and prepared them or took them from the cache)."""
     if cache is None or prepared is None:
@@ -307,7 +307,7 @@ class StoredClusters:
     cluster_of: dict[str, int]  # cluster id of each claim of the page and the conflicts
 
 
-def stored_clusters(db: sqlite_utils.Database, *, offset: int = 0, limit: int | None = None,
+def stored_clusters(db: Database, *, offset: int = 0, limit: int | None = None,
                     conflicts: bool = True) -> StoredClusters:
     """Clusters ``offset`` to ``offset + limit`` (default :data:`PAGE_SIZE`) of those
     that repeat, most outlets first, as the last run stored them, and
@@ -347,7 +347,7 @@ def stored_clusters(db: sqlite_utils.Database, *, offset: int = 0, limit: int | 
 
 
 def stored_report(
-    db: sqlite_utils.Database,
+    db: Database,
     *,
     sentences: SentenceIndex | None = None,
     progress: ProgressHook | None = None,
