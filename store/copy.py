@@ -78,7 +78,7 @@ class CopyReport:
     seconds: float = 0.0
     # Filled by :func:`verify_copy`: one line per disagreement, empty when the copy is whole.
     problems: list[str] = field(default_factory=list)
-    # Tables of the source that gained or lost rows while the copy ran (written to meanwhile).
+    # Tables of the source someone wrote to while the copy ran (see WRITE_MARKS).
     changed_meanwhile: list[str] = field(default_factory=list)
 
     @property
