@@ -370,10 +370,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=40)
     parser.add_argument("--kill-one", action="store_true", help="kill -9 the first writer half-way")
     parser.add_argument("--dir", type=Path, help="work folder (default: a new temporary one)")
-    parser.add_argument("--quick", action="store_true", help="300 actions per run, 4 and 8 writers")
+    parser.add_argument("--quick", action="store_true", help="200 actions per run, 4 and 8 writers")
     args = parser.parse_args(argv)
     if args.quick:
-        args.total = 300
+        args.total = 200
     args.writers = args.writers or ([4, 8] if args.quick else [8, 32])
     import tempfile
 

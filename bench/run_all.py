@@ -36,6 +36,7 @@ BENCHES: list[tuple[str, str, list[str], list[str]]] = [
     ("ingest", "bench_ingest", [], ["--quick"]),
     ("accept_all", "bench_accept_all", [], ["--quick"]),
     ("parallel_ingest", "bench_parallel_ingest", [], ["--quick"]),
+    ("parallel_ingest_pg", "bench_parallel_ingest", ["--engine", "postgresql"], ["--quick", "--engine", "postgresql"]),
     ("hostile", "bench_hostile", [], ["--quick"]),
     ("faults", "bench_faults", [], ["--quick"]),
     ("faults_pg", "bench_faults", ["--engine", "postgresql"], ["--quick", "--engine", "postgresql"]),
