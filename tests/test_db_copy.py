@@ -26,7 +26,8 @@ SIZE = (100, 30)
 # Text a byte-level slip would show: decomposed and composed accents, astral
 # characters, a zero-width joiner, tabs, right-to-left script, quotes of every kind.
 ODD_TEXT = ("Cafe\u0301 and Caf\u00e9 differ.\tTabs stay.\n\n"
-            "\U0001d518\U0001d52b\U0001d526 \U0001f9ea\u200d\U0001f52c \u05e9\u05dc\u05d5\u05dd \u00ab\u201equoted\u201c\u00bb 'x' \"y\".")
+            "\U0001d518\U0001d52b\U0001d526 \U0001f9ea\u200d\U0001f52c \u05e9\u05dc\u05d5\u05dd "
+            "\u00ab\u201equoted\u201c\u00bb 'x' \"y\".")
 
 
 def build_team_store(path: Path) -> None:
