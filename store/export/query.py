@@ -81,7 +81,7 @@ class ExportSpan:
 class ExportArticle:
     """One exported article with its selected spans in text order."""
 
-    rowid: int
+    seq: int  # its place in ingest order
     id: str
     outlet: str
     title: str
@@ -188,7 +188,7 @@ class ExportQuery:
                 items = loads(row[11])
                 items.sort(key=_text_order)
                 article = ExportArticle(
-                    rowid=row[0], id=row[1], outlet=row[2], title=row[3], url=row[4], published=row[5],
+                    seq=row[0], id=row[1], outlet=row[2], title=row[3], url=row[4], published=row[5],
                     ingested_at=row[6], hash=row[7], metadata=loads(row[8]) if row[8] != "{}" else {}, text=row[9],
                     spans=[ExportSpan(*item) for item in items], part=row[10],
                 )

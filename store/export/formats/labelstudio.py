@@ -77,7 +77,7 @@ class LabelStudioWriter(FormatWriter):
             })
         data = {"text": text, **{f"meta_{k}": v for k, v in article.meta().items()}}
         data["meta_annotators"] = {str(self._user(name)): name for name in dict.fromkeys(s.annotator for s in by_annotator)}
-        task = {"id": article.rowid, "data": data, "annotations": annotations}
+        task = {"id": article.seq, "data": data, "annotations": annotations}
         self.stream.write((b"\n" if self._first else b",\n") + json.dumps(task, ensure_ascii=False).encode("utf-8"))
         self._first = False
 
