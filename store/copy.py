@@ -20,7 +20,7 @@ replay of its events.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,7 +78,7 @@ class CopyReport:
     seconds: float = 0.0
     # Filled by :func:`verify_copy`: one line per disagreement, empty when the copy is whole.
     problems: list[str] = field(default_factory=list)
-    # Tables of the source that gained or lost rows while the copy ran (written to meanwhile).
+    # Tables of the source someone wrote to while the copy ran (see WRITE_MARKS).
     changed_meanwhile: list[str] = field(default_factory=list)
 
     @property
@@ -206,7 +206,8 @@ def _columns(source: Database, target: Database, table: str) -> list[str]:
         columns = ["rowid", *columns]
     missing = [name for name in columns if name != "rowid" and name not in target.columns(table)]
     if missing:
-        raise StoreError(f"{target.name}: the table {table} has no column {', '.join(missing)}; nothing more was copied")
+        raise StoreError(f"{target.name}: the table {table} has no column {', '.join(missing)}; "
+                         "nothing more was copied")
     return columns
 
 
@@ -290,7 +291,8 @@ def _rebuild_engine_state(target: Database) -> None:
             for row in identities:
                 table, column = row["table_name"], row["column_name"]
                 target.execute(
-                    f'SELECT setval(pg_get_serial_sequence(?, ?), coalesce(max("{column}"), 0) + 1, false) FROM "{table}"',
+                    f'SELECT setval(pg_get_serial_sequence(?, ?), coalesce(max("{column}"), 0) + 1, false)'
+                    f' FROM "{table}"',
                     [f'"{table}"', column],
                 )
     else:

@@ -121,3 +121,30 @@ class PtyApp:
         if self.master >= 0:
             os.close(self.master)
             self.master = -1
+
+
+def run_with_stderr(command: list[str], stderr_tty: bool) -> tuple[bytes, bytes]:
+    """stdout and stderr of ``command``, which must succeed, its stderr a terminal
+    (what a progress bar needs) or a pipe."""
+    if not stderr_tty:
+        done = subprocess.run(command, capture_output=True, timeout=60)
+        assert done.returncode == 0
+        return done.stdout, done.stderr
+    master, slave = pty.openpty()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=slave, env={**os.environ, "COLUMNS": "100"})
+    os.close(slave)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 30)
+        assert ready, "no output from the child"
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not data:
+            break
+        seen += data
+    out = child.stdout.read()
+    assert child.wait(timeout=60) == 0
+    os.close(master)
+    return out, seen

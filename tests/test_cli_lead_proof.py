@@ -7,9 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import pty
-import select
 import subprocess
 import sys
 
@@ -19,6 +16,7 @@ from store import Store
 from store.ingest import Ingester
 from corpus.records import ArticleRecord, ImportedSpan
 from test_export_fixtures import export_db  # noqa: F401  (fixture)
+from pty_app import run_with_stderr
 from tui.cli import main
 
 pytestmark = pytest.mark.both_engines
@@ -120,34 +118,8 @@ def test_raw_csv_writes_cells_as_they_are(formula_db, tmp_path):
 def _ingest_on(db_path, tmp_path, stderr_tty: bool) -> tuple[bytes, bytes]:
     source = tmp_path / "a.jsonl"
     source.write_text("".join(json.dumps({"text": f"Article {i} says 12% failed."}) + "\n" for i in range(37)))
-    return _run_on([sys.executable, "-m", "tui.cli", "ingest", str(source), "--db", str(db_path),
+    return run_with_stderr([sys.executable, "-m", "tui.cli", "ingest", str(source), "--db", str(db_path),
                     "--no-suggest"], stderr_tty)
-
-
-def _run_on(command: list[str], stderr_tty: bool) -> tuple[bytes, bytes]:
-    """stdout and stderr of the command, its stderr a terminal or a pipe."""
-    if not stderr_tty:
-        done = subprocess.run(command, capture_output=True, timeout=60)
-        assert done.returncode == 0
-        return done.stdout, done.stderr
-    master, slave = pty.openpty()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=slave, env={**os.environ, "COLUMNS": "100"})
-    os.close(slave)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], 30)
-        assert ready, "no output from the child"
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not data:
-            break
-        seen += data
-    out = child.stdout.read()
-    assert child.wait(timeout=60) == 0
-    os.close(master)
-    return out, seen
 
 
 def test_ingest_shows_a_bar_with_total_and_time_left_on_a_terminal(db_path, tmp_path):
@@ -167,7 +139,7 @@ def test_export_shows_a_bar_with_the_article_total_on_a_terminal(export_db, tmp_
             "SELECT count(DISTINCT article_id) FROM spans WHERE status = 'accepted'").fetchone()[0]
     command = [sys.executable, "-m", "tui.cli", "export", "--db", str(export_db), "-f", "jsonl",
                "-o", str(tmp_path / "o.jsonl")]
-    out, err = _run_on(command, stderr_tty=True)
+    out, err = run_with_stderr(command, stderr_tty=True)
     assert b"exporting" in err and f"/{total}".encode() in err and b"left" in err
-    out, err = _run_on([*command[:-1], str(tmp_path / "p.jsonl")], stderr_tty=False)
+    out, err = run_with_stderr([*command[:-1], str(tmp_path / "p.jsonl")], stderr_tty=False)
     assert err == b"" and b"exported" in out

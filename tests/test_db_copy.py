@@ -4,8 +4,6 @@ every table and row, verified; and a team carrying on in the app after the move.
 from __future__ import annotations
 
 import os
-import pty
-import select
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +16,7 @@ from store import copy as db_copy
 from store.articles import TITLE_INDEX_MARK
 from store.engine import open_database
 from store.schema import REQUIRED_TABLES
+from pty_app import run_with_stderr
 from tui.cli import main
 from headless_support import assert_runs_without_textual
 from tui_support import FIRST, SECOND, make_app, make_db, press, screen_lines, settle
@@ -26,7 +25,8 @@ SIZE = (100, 30)
 # Text a byte-level slip would show: decomposed and composed accents, astral
 # characters, a zero-width joiner, tabs, right-to-left script, quotes of every kind.
 ODD_TEXT = ("Cafe\u0301 and Caf\u00e9 differ.\tTabs stay.\n\n"
-            "\U0001d518\U0001d52b\U0001d526 \U0001f9ea\u200d\U0001f52c \u05e9\u05dc\u05d5\u05dd \u00ab\u201equoted\u201c\u00bb 'x' \"y\".")
+            "\U0001d518\U0001d52b\U0001d526 \U0001f9ea\u200d\U0001f52c \u05e9\u05dc\u05d5\u05dd "
+            "\u00ab\u201equoted\u201c\u00bb 'x' \"y\".")
 
 
 def build_team_store(path: Path) -> None:
@@ -350,24 +350,9 @@ def test_help_says_what_is_copied_that_the_target_must_be_empty_and_how_it_is_ch
 
 def test_the_progress_bar_shows_on_a_terminal_only(team_db, tmp_path, copy):
     command = [sys.executable, "-m", "tui.cli", "db", "copy", str(team_db), str(tmp_path / "bar.db")]
-    master, slave = pty.openpty()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=slave, env={**os.environ, "COLUMNS": "100"})
-    os.close(slave)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([master], [], [], 60)
-        assert ready, "no output from the copy"
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not data:
-            break
-        seen += data
-    assert child.wait(timeout=60) == 0
-    os.close(master)
+    out, seen = run_with_stderr(command, stderr_tty=True)
     assert b"copying" in seen and b"left" in seen
-    assert b"verified" in child.stdout.read()
+    assert b"verified" in out
     code, out, err = copy(team_db, tmp_path / "piped.db")
     assert code == 0 and err == ""
 

@@ -118,3 +118,26 @@ def test_a_writer_stuck_holding_the_lock_makes_the_next_one_fail_in_one_line(sto
     assert message.startswith("the database is busy") and "\n" not in message, message
     # Once the holder is gone the same write goes through, on the same connection.
     store.spans.add("a1", 0, 7, "claim", "ann")
+
+
+def test_a_postgresql_connection_ended_by_the_server_gives_one_line_errors_and_no_half_write(pg_server):
+    """An administrator's pg_terminate_backend, or a server restart, mid-session."""
+    import psycopg
+
+    from store import Store, StoreError
+
+    url = pg_server.new_database()
+    with Store(url) as store:
+        store.ingest([_article(1)])
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [store.db.conn.info.backend_pid])
+        for attempt in (lambda: store.spans.add("a1", 0, 7, "claim", "ann"),
+                        lambda: store.spans.for_article("a1"),
+                        lambda: store.ingest([_article(2)])):
+            with pytest.raises(StoreError) as raised:
+                attempt()
+            assert "the connection to the server failed" in str(raised.value)
+            assert "\n" not in str(raised.value)
+    with Store(url) as store:  # a new connection: nothing of the failed writes is there
+        assert store.spans.for_article("a1", annotator="ann") == []
+        assert store.articles.get("a2") is None

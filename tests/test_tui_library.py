@@ -135,3 +135,13 @@ async def test_a_database_ingested_while_the_app_is_open_shows_up(tmp_path):
         make_db(path)
         await press(app, pilot, "escape")  # clear filters: the page is read again
         assert app.screen.total == 3
+
+
+async def test_an_empty_postgresql_database_gets_the_how_to_page_without_its_password(pg_server, tmp_path):
+    url = pg_server.new_database().replace("postgres@", "postgres:s3cret@")  # the test server trusts anyone
+    app = make_app(url, tmp=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        text = "\n".join(screen_lines(app))
+        assert "There are no articles yet in" in text and "postgres:***@" in text
+        assert "s3cret" not in text

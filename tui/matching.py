@@ -38,7 +38,7 @@ def _embedder():
 class MatchService:
     """The app's one claim matcher, behind its thread."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path | str) -> None:
         self.thread = StoreThread(db_path, "claimdesk-matcher")
         self._matcher: ClaimMatcher | None = None  # touched only in the thread
 

@@ -34,7 +34,7 @@ class StoreThread:
     counted before the thread can look idle: :meth:`idle` is exact.
     """
 
-    def __init__(self, path: Path, name: str) -> None:
+    def __init__(self, path: Path | str, name: str) -> None:
         self.path = path
         self._queue: queue.SimpleQueue[tuple[Job, Deliver, contextvars.Context] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)

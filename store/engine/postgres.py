@@ -110,7 +110,11 @@ class PostgresDatabase(Database):
             raise _problem(err, self.name) or err
 
     def query(self, sql: str, params: Params = None) -> Iterator[dict[str, Any]]:
-        with self.conn.cursor(row_factory=dict_row) as cursor:
+        try:  # a lost connection fails already here
+            cursor = self.conn.cursor(row_factory=dict_row)
+        except psycopg.Error as err:
+            raise _problem(err, self.name) or err
+        with cursor:
             try:
                 cursor.execute(translate(sql), _arguments(params))
             except psycopg.Error as err:
@@ -121,11 +125,11 @@ class PostgresDatabase(Database):
         rows = [_arguments(row) for row in rows]
         if not rows:
             return
-        with self.conn.cursor() as cursor:
-            try:
+        try:
+            with self.conn.cursor() as cursor:
                 cursor.executemany(translate(sql), rows)
-            except psycopg.Error as err:
-                raise _problem(err, self.name) or err
+        except psycopg.Error as err:
+            raise _problem(err, self.name) or err
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         # COPY: a 10,000-article copy took 17 s as INSERTs, 11 s this way.

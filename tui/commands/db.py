@@ -110,8 +110,10 @@ def run_copy(args: argparse.Namespace) -> int:
                     with contextlib.closing(open_database(args.target)) as again:
                         empty_target(again)
                 except Exception as cleanup:
-                    raise CommandError(f"the copy stopped ({err or type(err).__name__}), and what it wrote could not "
-                                       f"be taken out of {name} ({cleanup}): empty it by hand before copying again") from None
+                    raise CommandError(
+                        f"the copy stopped ({err or type(err).__name__}), and what it wrote could not be taken out "
+                        f"of {name} ({cleanup}): empty it by hand before copying again"
+                    ) from None
             if isinstance(err, KeyboardInterrupt):
                 print(f"claimdesk: copy interrupted; nothing is left in {name}: run the same command again",
                       file=sys.stderr)

@@ -210,7 +210,7 @@ class LibraryScreen(Screen):
         if empty:
             quit_key = ", ".join(self.app.keymap.keys_of("app.quit")) or "ctrl+q"
             self.query_one("#library-empty", Static).update(
-                Text(EMPTY_HELP.format(path=visible(str(self.app.db_path), keep_newlines=False), quit=quit_key))
+                Text(EMPTY_HELP.format(path=visible(self.app.db_shown, keep_newlines=False), quit=quit_key))
             )
         header = Text(no_wrap=True, overflow="ellipsis", end="")
         header.append("claimdesk library", "bold")
