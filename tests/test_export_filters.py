@@ -11,7 +11,7 @@ import pytest
 from corpus.records import text_hash
 from store import Store
 from store.db import write
-from test_export_fixtures import export_db, own_copy  # noqa: F401  (fixtures)
+from test_export_fixtures import export_db, export_db_on, own_copy  # noqa: F401  (fixtures)
 from tui.cli import main
 
 pytestmark = pytest.mark.both_engines
@@ -128,6 +128,19 @@ def test_split_is_by_article_stratified_by_outlet_and_deterministic(own_db, tmp_
     for outlet in ("A", "B"):
         counts = Counter(part for part, lines in first.items() for line in lines if line["meta"]["outlet"] == outlet)
         assert counts == {"train": 10, "dev": 5, "test": 5}
+
+
+def test_a_split_is_the_same_on_both_engines(request, tmp_path_factory, tmp_path):
+    """The same database on SQLite and on PostgreSQL: the same seed puts every
+    article in the same part (the order is SHA-256 on both, computed by each)."""
+    parts = {}
+    for engine in ("sqlite", "postgresql"):
+        folder = tmp_path / engine
+        folder.mkdir()
+        split = _split(export_db_on(engine, request, tmp_path_factory), folder, 3)
+        parts[engine] = {part: [line["meta"]["id"] for line in lines] for part, lines in split.items()}
+    assert parts["sqlite"] == parts["postgresql"]
+    assert all(parts["sqlite"].values())  # 15 articles in three parts: none empty
 
 
 def test_two_way_split_and_bad_ratios(export_db, tmp_path, capsys):

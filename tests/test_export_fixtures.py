@@ -104,14 +104,19 @@ def _new_target(request, tmp_path_factory, engine: str) -> Path | str:
     return tmp_path_factory.mktemp("export") / "demo.db"
 
 
-@pytest.fixture
-def export_db(engine, request, tmp_path_factory) -> Path | str:
-    """The shared, read-only export test database: a file, or on PostgreSQL a URL."""
+def export_db_on(engine: str, request, tmp_path_factory) -> Path | str:
+    """The shared export database of ``engine`` (built the first time it is asked for)."""
     if engine not in _BUILT:
         target = _new_target(request, tmp_path_factory, engine)
         build_export_db(target).close()
         _BUILT[engine] = target
     return _BUILT[engine]
+
+
+@pytest.fixture
+def export_db(engine, request, tmp_path_factory) -> Path | str:
+    """The shared, read-only export test database: a file, or on PostgreSQL a URL."""
+    return export_db_on(engine, request, tmp_path_factory)
 
 
 @pytest.fixture
