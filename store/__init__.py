@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from store.errors import DatabaseMissing, SpanConflict, SpanError, StoreError
+from store.errors import ConnectionLost, DatabaseMissing, SpanConflict, SpanError, StoreError
 
 if TYPE_CHECKING:
     from store.opened import Store
 
-__all__ = ["Store", "StoreError", "DatabaseMissing", "SpanConflict", "SpanError", "default_db_path", "ALLOW_NETWORK_FS_ENV"]
+__all__ = ["Store", "StoreError", "ConnectionLost", "DatabaseMissing", "SpanConflict", "SpanError", "default_db_path", "ALLOW_NETWORK_FS_ENV"]
 
 
 def __getattr__(name: str) -> Any:

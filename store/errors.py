@@ -9,6 +9,11 @@ class DatabaseMissing(StoreError):
     """Opened without ``create`` where there is no claimdesk database yet."""
 
 
+class ConnectionLost(StoreError):
+    """The connection to the database server broke (it restarted, or a network
+    went down): the change in progress was not made; a new connection may work."""
+
+
 class SpanError(StoreError):
     """A span that cannot be stored: out of range, empty, or an unknown label."""
 

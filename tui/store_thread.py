@@ -10,6 +10,7 @@ Results come back to the event loop, to a callback or an asyncio future.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import queue
 import threading
@@ -147,6 +148,11 @@ class StoreThread:
                 result = job(store)
             except Exception as err:  # handed to the job's caller, which shows it
                 error = err
+                if store is not None and _connection_lost(err):
+                    # The server restarted or the network dropped: the next job connects afresh.
+                    with contextlib.suppress(Exception):
+                        store.close()
+                    store = None
             self._deliver(deliver, result, error, context)
         if store is not None:
             store.close()
@@ -166,3 +172,9 @@ class StoreThread:
             self._loop.call_soon_threadsafe(finish, context=context)
         except RuntimeError:
             pass  # the loop has closed: the app is gone, the job's work is committed
+
+
+def _connection_lost(error: Exception) -> bool:
+    from store import ConnectionLost
+
+    return isinstance(error, ConnectionLost)

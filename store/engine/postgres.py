@@ -17,7 +17,7 @@ from typing import Any
 
 from store.engine.base import ChangeFeed, Database, Params, safe_url
 from store.engine.pg_sql import translate
-from store.errors import DatabaseMissing, StoreError
+from store.errors import ConnectionLost, DatabaseMissing, StoreError
 
 try:
     import psycopg
@@ -304,5 +304,6 @@ def _problem(err: BaseException, name: str) -> StoreError | None:
         return StoreError(f"{name} is damaged or was changed by another tool ({first}); nothing was changed. "
                           "Restore it from a backup")
     if isinstance(err, psycopg.OperationalError):
-        return StoreError(f"{name}: the connection to the server failed ({first})")
+        return ConnectionLost(f"{name}: the connection to the server failed ({first}); "
+                              "the change in progress was not made")
     return None
