@@ -189,14 +189,19 @@ class ClaimdeskApp(App, inherit_bindings=False):
     def _release_store(self) -> None:
         self.writer.release()
         self.reader.release()
+        self._loop_for_changes = asyncio.get_running_loop()
         self.changes.start()
 
     def _database_changed(self) -> None:
-        """From the change watcher's thread: tell the screen on show."""
+        """From the change watcher's thread: tell the screen on show (without waiting for it)."""
         try:
-            self.call_from_thread(lambda: self.screen.post_message(DatabaseChanged()))
+            self._loop_for_changes.call_soon_threadsafe(self._tell_screen_of_change)
         except RuntimeError:
-            pass  # the app is closing
+            pass  # the loop has closed: the app is gone
+
+    def _tell_screen_of_change(self) -> None:
+        if self.is_running and self.screen_stack:
+            self.screen.post_message(DatabaseChanged())
 
     def on_unmount(self) -> None:
         # Screens have saved their positions by now; let the writer commit them.
