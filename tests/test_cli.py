@@ -103,3 +103,14 @@ def test_the_app_on_a_postgresql_server_that_cannot_be_reached_says_so_before_ta
     assert main(["--db", url]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot connect" in err and "Traceback" not in err
+
+
+def test_the_demo_loads_into_a_postgresql_database_too(pg_server, capsys):
+    from store import Store
+    from tui.cli import main
+
+    url = pg_server.new_database().replace("postgres@", "postgres:s3cret@")
+    assert main(["demo", "--no-open", "--db", url]) == 0
+    assert capsys.readouterr().out.strip() == url.replace("s3cret", "***")
+    with Store(url) as store:
+        assert store.articles.count() >= 17

@@ -9,7 +9,9 @@ import platformdirs
 
 from typing import TYPE_CHECKING
 
+from store.engine.base import is_url, safe_url
 from tui.commands.errors import CommandError
+from tui.commands.options import database_target
 
 if TYPE_CHECKING:
     from store import Store
@@ -32,7 +34,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         description="Create (or reuse) a demo database in your data folder, load the bundled demo "
         "corpus (seventeen news articles from eight invented outlets) and open the app on it.",
     )
-    parser.add_argument("--db", type=Path, metavar="PATH", help=f"use this file instead of {demo_db_path()}")
+    parser.add_argument("--db", type=database_target, metavar="PATH|URL",
+                        help=f"use this file (or a postgresql:// database) instead of {demo_db_path()}")
     parser.add_argument("--no-open", action="store_true", help="load the corpus, print the database path and exit")
     from tui.commands.app import add_app_options
 
@@ -40,7 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def load_demo(path: Path) -> Store:
+def load_demo(path: Path | str) -> Store:
     """Open (creating if need be) the demo database and make sure the corpus,
     with its suggestions, is in."""
     from corpus.readers import read_paths
@@ -48,7 +51,8 @@ def load_demo(path: Path) -> Store:
 
     if not DEMO_CORPUS.is_dir():
         raise CommandError(f"the demo corpus is missing from the installation ({DEMO_CORPUS})")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not is_url(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
     store = Store(path, create=True)
     # With suggestions, as `claimdesk ingest` makes them: the demo shows them dim, to accept or reject.
     report = store.ingest(read_paths([DEMO_CORPUS / name for name in DEMO_ARTICLES]), suggest=True)
@@ -63,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     path = args.db or demo_db_path()
     load_demo(path).close()
     if args.no_open:
-        print(path)
+        print(safe_url(path) if is_url(path) else path)
         return 0
     from tui.commands.app import run_app
 
