@@ -114,3 +114,13 @@ def test_the_demo_loads_into_a_postgresql_database_too(pg_server, capsys):
     assert capsys.readouterr().out.strip() == url.replace("s3cret", "***")
     with Store(url) as store:
         assert store.articles.count() >= 17
+
+
+def test_a_postgresql_url_without_the_driver_installed_says_which_extra_to_install(monkeypatch, capsys):
+    import store.engine.postgres as postgres
+    from tui.cli import main
+
+    monkeypatch.setattr(postgres, "psycopg", None)  # as after `pip install claimdesk` without the extra
+    assert main(["stats", "--db", "postgresql://claimdesk@dbhost/claimdesk"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install 'claimdesk[postgresql]'" in err
