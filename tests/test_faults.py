@@ -141,3 +141,44 @@ def test_a_postgresql_connection_ended_by_the_server_gives_one_line_errors_and_n
     with Store(url) as store:  # a new connection: nothing of the failed writes is there
         assert store.spans.for_article("a1", annotator="ann") == []
         assert store.articles.get("a2") is None
+
+
+_STALLED_HOLDER = """
+import os, pathlib, signal, sys
+import store.engine.postgres as postgres
+from store import Store
+
+postgres.STALLED_TRANSACTION_S = 1.5  # the server's patience with this session (300 s in use)
+db, marker = sys.argv[1:]
+with Store(db) as store:
+    with store.db.write():
+        store.spans.add("a1", 0, 5, "claim", "ghost")
+        pathlib.Path(marker).write_text("holding")
+        os.kill(os.getpid(), signal.SIGSTOP)  # a suspended laptop, a hung process: alive, silent, holding the lock
+"""
+
+
+def test_a_postgresql_writer_that_stalls_holding_the_team_lock_holds_up_nobody_for_good(pg_server, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from store import Store
+
+    url = pg_server.new_database()
+    with Store(url) as store:
+        store.ingest([_article(1)])
+    marker = tmp_path / "holding"
+    holder = subprocess.Popen([sys.executable, "-c", _STALLED_HOLDER, url, str(marker)],
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        while not (marker.exists() and "\nState:\tT" in open(f"/proc/{holder.pid}/status").read()):
+            assert holder.poll() is None, holder.stderr.read()
+            time.sleep(0.01)
+        with Store(url) as store:  # waits for the lock (up to 30 s) until the server ends the stalled session
+            span = store.spans.add("a1", 0, 7, "claim", "ann")
+            assert [(s.id, s.annotator) for s in store.spans.for_article("a1")] == [(span.id, "ann")]
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.communicate()

@@ -35,6 +35,9 @@ CHANNEL = "claimdesk_changes"
 WRITE_WAIT_S = 30.0
 BULK_GAP_S = 0.012
 SCHEMA_TABLE = "claimdesk_schema"
+# A session idle this long inside a transaction is ended by the server (see _guard_session).
+STALLED_TRANSACTION_S = 300.0
+TCP_KEEPALIVE_IDLE_S = 30
 _COMMIT_WRITE = f"NOTIFY {CHANNEL}; COMMIT"
 
 
@@ -67,11 +70,25 @@ def connect_postgres(url: str, *, create: bool = True) -> PostgresDatabase:
         reason = " ".join(str(err).split()).removeprefix("connection failed: ") or type(err).__name__
         raise StoreError(f"{shown}: cannot connect ({reason})") from None
     _adapt(conn)
+    _guard_session(conn)
     db = PostgresDatabase(conn, name=shown, url=url)
     if not create and db.schema_version() == 0:
         db.close()
         raise DatabaseMissing(f"{shown}: no claimdesk database here yet (create one with `claimdesk ingest PATH --db {shown}`)")
     return db
+
+
+def _guard_session(conn: Any) -> None:
+    """Make the server end this session if it stalls inside a transaction for
+    :data:`STALLED_TRANSACTION_S` (a suspended laptop, a stopped or hung process
+    holding the team lock would otherwise hold up every writer for good; our
+    own transactions last milliseconds), and notice a vanished client over TCP
+    within about a minute instead of the system's two hours."""
+    conn.execute(
+        f"SET idle_in_transaction_session_timeout = '{int(STALLED_TRANSACTION_S * 1000)}ms'; "
+        f"SET tcp_keepalives_idle = {TCP_KEEPALIVE_IDLE_S}; SET tcp_keepalives_interval = 10; "
+        "SET tcp_keepalives_count = 3"
+    )
 
 
 def _adapt(conn: Any) -> None:
