@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -23,7 +24,18 @@ def safe_url(url: str) -> str:
     return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
 
 
-class Database:
+def database_target(value: Path | str) -> Path | str:
+    """A database as named on a command line or in ``$CLAIMDESK_DB``: a
+    ``postgresql://`` URL as it is, anything else as a file path."""
+    return value if is_url(value) else Path(value)
+
+
+def shown(target: Path | str) -> str:
+    """A database as messages name it: a file path, or a URL without its password."""
+    return safe_url(str(target))
+
+
+class Database(ABC):
     """One connection to a claimdesk database, and the few things the store
     does that engines spell differently.
 
@@ -37,17 +49,17 @@ class Database:
     # Shown in messages: a file path, or a URL without its password.
     name: str
 
+    @abstractmethod
     def query(self, sql: str, params: Params = None) -> Iterator[dict[str, Any]]:
         """The rows of ``sql`` as dicts."""
-        raise NotImplementedError
 
+    @abstractmethod
     def execute(self, sql: str, params: Params = None) -> Any:
         """Run ``sql``; returns a DB-API cursor (``fetchone``, ``fetchall``, ``rowcount``, iteration)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]] | Iterator[Sequence[Any]]) -> None:
         """Run ``sql`` once per row of parameters."""
-        raise NotImplementedError
 
     def insert_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """Insert ``rows`` (values in ``columns`` order) into ``table``, inside a
@@ -55,74 +67,79 @@ class Database:
         names = ", ".join(f'"{name}"' for name in columns)
         self.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" for _ in columns)})', rows)
 
+    @abstractmethod
     def write(self) -> contextlib.AbstractContextManager[Database]:
         """A write transaction holding the team lock, committed on exit, rolled back
         on error; inside another it joins that one."""
-        raise NotImplementedError
 
+    @abstractmethod
     def bulk_write(self) -> contextlib.AbstractContextManager[Database]:
         """A :meth:`write` for background bulk work (ingest) that gives way to people."""
-        raise NotImplementedError
 
+    @abstractmethod
     def snapshot(self) -> contextlib.AbstractContextManager[Database]:
         """A read transaction: every query inside sees one state of the database."""
-        raise NotImplementedError
 
     @property
+    @abstractmethod
     def in_transaction(self) -> bool:
-        raise NotImplementedError
+        """Whether a transaction (a write or a snapshot) is open on this connection."""
 
+    @abstractmethod
     def schema_version(self) -> int:
         """The schema version recorded in the database (0 for a new, empty one)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def set_schema_version(self, version: int) -> None:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def table_names(self) -> list[str]:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def columns(self, table: str) -> list[str]:
-        raise NotImplementedError
+        ...
 
     def checkpoint(self) -> Any:
         """After a long read: let the engine reclaim what the read kept alive."""
         return None
 
+    @abstractmethod
     def changes(self) -> ChangeFeed:
         """A feed that wakes when another process commits a change (see :class:`ChangeFeed`)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        ...
 
     # Spellings that differ beyond what a translation of the SQL text can do.
+    @abstractmethod
     def json_int(self, column: str, key: str) -> str:
         """SQL for the integer at ``key`` of the JSON object text in ``column`` (NULL if none)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def json_text(self, column: str, key: str) -> str:
         """SQL for the string at ``key`` of the JSON object text in ``column``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def seconds_between(self, earlier: str, later: str) -> str:
         """SQL for the seconds from the ISO time ``earlier`` to ``later``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def json_arrays(self, items: Sequence[str], *, json_items: Sequence[str] = ()) -> str:
         """SQL for an aggregate: the JSON text of an array holding, for each row
         of the group, the array of ``items`` (SQL expressions), ``'[]'`` for no
         rows. Items named in ``json_items`` are columns of JSON text, put in as
         JSON values rather than strings."""
-        raise NotImplementedError
 
+    @abstractmethod
     def sha256_hex(self, first: str, second: str) -> str:
         """SQL for the lowercase hex SHA-256 of the UTF-8 of ``first``, a NUL byte
         and ``second`` (text expressions), which sorts byte by byte on both engines."""
-        raise NotImplementedError
 
 
-class ChangeFeed:
+class ChangeFeed(ABC):
     """Wakes a waiting thread when someone commits a change to the database.
 
     PostgreSQL pushes a notification (LISTEN/NOTIFY); SQLite has no such
@@ -131,11 +148,13 @@ class ChangeFeed:
     changes committed by anyone since the last call, False on a timeout.
     """
 
+    @abstractmethod
     def wait(self, timeout: float) -> bool:
-        raise NotImplementedError
+        ...
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        ...
 
     def __enter__(self) -> ChangeFeed:
         return self
