@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from store.engine import Database, is_url, open_database
+from store.engine import Database, database_target, is_url, open_database
 
 ENGINES = ("sqlite", "postgresql")
 
@@ -80,6 +80,5 @@ def foreign_key_problems(db: Database) -> list[str]:
     return problems
 
 
-def target(text: str) -> Path | str:
-    """A database named on a command line: a URL as it is, anything else as a path."""
-    return text if is_url(text) else Path(text)
+# A database named on a command line: a URL as it is, anything else as a path.
+target = database_target

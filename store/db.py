@@ -30,7 +30,7 @@ from store.errors import DatabaseMissing, StoreError, database_problem
 from store.sqlite import sqlite_utils
 
 from store.mounts import network_mount
-from store.engine.base import ChangeFeed, Database
+from store.engine.base import ChangeFeed, Database, database_target
 
 DEFAULT_DB = "claimdesk.db"
 BUSY_TIMEOUT_S = 10.0
@@ -55,14 +55,9 @@ BULK_GAP_S = 0.012
 CHANGE_POLL_S = 0.25
 
 
-
-
 def default_db_path() -> Path | str:
     """``$CLAIMDESK_DB`` (a file path or a ``postgresql://`` URL), else ``./claimdesk.db``."""
-    from store.engine.base import is_url
-
-    named = os.environ.get("CLAIMDESK_DB") or DEFAULT_DB
-    return named if is_url(named) else Path(named)
+    return database_target(os.environ.get("CLAIMDESK_DB") or DEFAULT_DB)
 
 
 def _create_shared_file(path: Path) -> None:
@@ -419,9 +414,6 @@ class SqliteDatabase(sqlite_utils.Database, Database):
 
     def set_schema_version(self, version: int) -> None:
         self.execute(f"PRAGMA user_version = {int(version)}")
-
-    def table_names(self, fts4: bool = False, fts5: bool = False) -> list[str]:
-        return super().table_names(fts4=fts4, fts5=fts5)
 
     def columns(self, table: str) -> list[str]:
         return [row[1] for row in self.execute(f"PRAGMA table_info({table})")]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from store.articles import ArticleStore
-from store.engine import is_url, open_database
+from store.engine import database_target, open_database
 from store.labels import LabelStore
 from store.progress import ProgressStore
 from store.schema import migrate
@@ -45,7 +45,7 @@ class Store:
     def __init__(self, path: Path | str, *, create: bool = True, allow_network_fs: bool | None = None) -> None:
         """``allow_network_fs`` overrides the refusal of a database on a network
         filesystem (default: the environment variable CLAIMDESK_ALLOW_NETWORK_FS)."""
-        self.path = path if is_url(path) else Path(path)
+        self.path = database_target(path)
         self.db = open_database(self.path, create=create, allow_network_fs=allow_network_fs)
         try:
             migrate(self.db, self.db.name)

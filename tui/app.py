@@ -31,7 +31,7 @@ from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message_pump import MessagePump
 
-from store.engine.base import is_url, safe_url
+from store.engine.base import database_target, shown
 from store.errors import StoreError
 from store.peek import label_keys
 from tui.article_hold import ArticleHold
@@ -145,9 +145,9 @@ class ClaimdeskApp(App, inherit_bindings=False):
 
     def __init__(self, db_path: Path | str, annotator: str, keymap: str | Keymap = "default",
                  *, user_keymap: Path | None = None) -> None:
-        self.db_path = db_path if is_url(db_path) else Path(db_path)
+        self.db_path = database_target(db_path)
         # The database as messages name it: a URL's password is never shown.
-        self.db_shown = safe_url(db_path) if is_url(db_path) else str(self.db_path)
+        self.db_shown = shown(self.db_path)
         self.annotator = annotator
         # The full label set (colours, order) comes from the writer thread.
         self.labels: list[Label] | None = None

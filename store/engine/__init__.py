@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store.engine.base import Database, is_url, safe_url
+from store.engine.base import Database, database_target, is_url, safe_url, shown
 
-__all__ = ["Database", "is_url", "open_database", "safe_url"]
+__all__ = ["Database", "database_target", "is_url", "open_database", "safe_url", "shown"]
 
 
 def open_database(target: Path | str, *, create: bool = True, allow_network_fs: bool | None = None) -> Database:

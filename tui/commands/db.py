@@ -7,8 +7,9 @@ import contextlib
 import sys
 from pathlib import Path
 
+from store.engine.base import database_target, shown
 from tui.commands.errors import CommandError
-from tui.commands.options import add_db_option, database_target, db_path, interactive
+from tui.commands.options import add_db_option, db_path, interactive
 from tui.commands.progress import Progress
 
 DESCRIPTION = """\
@@ -80,9 +81,9 @@ def run_copy(args: argparse.Namespace) -> int:
     if args.source is None:
         args.source = db_path(args)
     elif getattr(args, "db", None) is not None and not same_database(args.db, args.source):
-        raise CommandError(f"--db {_shown(args.db)} and SRC {_shown(args.source)} name two databases; give one of them")
+        raise CommandError(f"--db {shown(args.db)} and SRC {shown(args.source)} name two databases; give one of them")
     if same_database(args.source, args.target):
-        raise CommandError(f"{_shown(args.source)} is both the source and the target; copy into a new database")
+        raise CommandError(f"{shown(args.source)} is both the source and the target; copy into a new database")
     # A file this copy makes is deleted again if the copy does not finish.
     made_file = None if is_url(args.target) or Path(args.target).exists() else Path(args.target)
     with contextlib.closing(open_source(args.source)) as source:
@@ -133,13 +134,6 @@ def run_copy(args: argparse.Namespace) -> int:
         return 1
     print(report.summary())
     return 0
-
-
-def _shown(target: Path | str) -> str:
-    """A database as messages name it: a URL without its password."""
-    from store.engine import safe_url
-
-    return safe_url(target) if isinstance(target, str) else str(target)
 
 
 def _delete(made_file: Path | None) -> None:

@@ -9,9 +9,8 @@ import platformdirs
 
 from typing import TYPE_CHECKING
 
-from store.engine.base import is_url, safe_url
+from store.engine.base import database_target, is_url, shown
 from tui.commands.errors import CommandError
-from tui.commands.options import database_target
 
 if TYPE_CHECKING:
     from store import Store
@@ -67,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     path = args.db or demo_db_path()
     load_demo(path).close()
     if args.no_open:
-        print(safe_url(path) if is_url(path) else path)
+        print(shown(path))
         return 0
     from tui.commands.app import run_app
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
 from typing import TYPE_CHECKING
+
+from store.engine.base import database_target
 
 if TYPE_CHECKING:
     from store import Store
@@ -28,13 +29,6 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="use a database on NFS/SMB anyway (unsafe with several users; also CLAIMDESK_ALLOW_NETWORK_FS=1)",
     )
-
-
-def database_target(value: str) -> Path | str:
-    """A ``postgresql://`` URL as given, anything else as a file path."""
-    from store.engine.base import is_url
-
-    return value if is_url(value) else Path(value)
 
 
 def db_path(args: argparse.Namespace) -> Path | str:
