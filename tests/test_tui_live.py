@@ -6,7 +6,6 @@ feed can make them pass."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 from collections.abc import Callable
 
 import pytest
@@ -74,7 +73,6 @@ async def test_the_library_shows_an_article_another_annotator_opens_as_it_happen
         await changes.until(app, pilot, lambda: app.screen.table.open_by == {})
 
 
-@pytest.mark.skipif(importlib.util.find_spec("numpy") is None, reason="claim matching needs numpy")
 async def test_the_matches_panel_takes_in_a_claim_another_annotator_tags(db_path, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     audit_row, twin_row, third_row = demo_claim_rows()[:3]

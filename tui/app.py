@@ -164,7 +164,7 @@ class ClaimdeskApp(App, inherit_bindings=False):
         # Long jobs a screen waits for (clustering the claims) that must hold up neither: started when first used.
         self.background = StoreThread(self.db_path, "claimdesk-background")
         self.matching = MatchService(self.db_path)
-        self.changes = ChangeWatcher(self.db_path, self._database_changed)
+        self.changes = ChangeWatcher(self.db_path, self._tell_screen_of_change)
         self.article_hold = ArticleHold(self)
         self._signals: list[int] = []
         self.hung_up = False
@@ -189,17 +189,10 @@ class ClaimdeskApp(App, inherit_bindings=False):
     def _release_store(self) -> None:
         self.writer.release()
         self.reader.release()
-        self._loop_for_changes = asyncio.get_running_loop()
         self.changes.start()
 
-    def _database_changed(self) -> None:
-        """From the change watcher's thread: tell the screen on show (without waiting for it)."""
-        try:
-            self._loop_for_changes.call_soon_threadsafe(self._tell_screen_of_change)
-        except RuntimeError:
-            pass  # the loop has closed: the app is gone
-
     def _tell_screen_of_change(self) -> None:
+        """Someone committed a change: tell the screen on show."""
         if self.is_running and self.screen_stack:
             self.screen.post_message(DatabaseChanged())
 

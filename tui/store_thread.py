@@ -45,11 +45,6 @@ class StoreThread:
         self._released = threading.Event()
 
     @property
-    def started(self) -> bool:
-        """Whether :meth:`start` was called."""
-        return self._loop is not None
-
-    @property
     def busy(self) -> bool:
         """Whether a job submitted is not finished yet (its result not handed over)."""
         return self._pending > 0
