@@ -99,7 +99,7 @@ def main() -> None:
            f"{base:.1f} s: json.loads + the suggesters' own compute + one executemany for articles, spans and events",
            ratio(ours, base), "<= 1.5", ours / base <= 1.5,
            "" if ours / base <= 1.5 else "commits: each of ingest's short write transactions pays one fsync (synchronous=FULL), the baseline one in all")
-    result(f"peak memory of that ingest", f"{large_peak:.0f} MB at {args.count:,}", f"{small_peak:.0f} MB at {args.small:,}",
+    result("peak memory of that ingest", f"{large_peak:.0f} MB at {args.count:,}", f"{small_peak:.0f} MB at {args.small:,}",
            ratio(large_peak, small_peak), "<= 1.5", large_peak / small_peak <= 1.5)
 
 

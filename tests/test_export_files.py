@@ -5,7 +5,6 @@ SHA-256 check and the optional extras."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -10,7 +10,6 @@ import os
 import socket
 import stat
 import threading
-from pathlib import Path
 
 import pytest
 

@@ -205,7 +205,6 @@ KREMLIN, MOSCOW = PEACE_TALKS[1]["text"], PEACE_TALKS[4]["text"]
 def tag_peace_talks(path):
     from claim_support import locate
 
-    from store import Store
     from tui.commands.demo import load_demo
 
     with load_demo(path) as store:
